@@ -1,0 +1,75 @@
+"""`build()`: the one function the command line and the dev server both call.
+
+    config and content → model → pages → rendered bytes → written output
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.assemble import assemble
+from generator.diagnostics import BuildFailed, Location, Report
+from generator.loader import read_sources
+from generator.model import Site
+from generator.pages import site_pages
+from generator.render import RenderError, load_strings, make_environment, render_pages
+from generator.writer import OutputError, check_output_dir, read_assets, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    pages: int
+    files: int
+    seconds: float
+    report: Report
+
+
+def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
+    """Template folders and static folders, the site's own first so they override the theme."""
+    theme_dir = root / "themes" / theme
+    return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
+
+
+def load_site(root: Path, report: Report) -> Site | None:
+    """Read and check everything; the model, or None when it cannot be built."""
+    site = assemble(read_sources(root), report)
+    if site is not None and not (root / "themes" / site.config.theme / "templates").is_dir():
+        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+    return site
+
+
+def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> BuildResult:
+    """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays."""
+    started = time.perf_counter()
+    root = Path(root).resolve()
+    report = Report()
+    site = load_site(root, report)
+    try:
+        check_output_dir(Path(output), root)
+    except OutputError as exc:
+        report.error(Location(str(output)), str(exc), "output.unsafe")
+    if site is None or report.failed(strict):
+        raise BuildFailed(report)
+
+    template_dirs, static_dirs = theme_dirs(root, site.config.theme)
+    env = make_environment(template_dirs, site)
+    pages = site_pages(site, load_strings(site.config.language))
+    try:
+        files = render_pages(env, pages, template_dirs, progress)
+    except RenderError as exc:
+        where = _relative(exc.template, root)
+        report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
+        raise BuildFailed(report) from exc
+    assets = read_assets(static_dirs)
+    write_site(Path(output), files, assets)
+    return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report)
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path

@@ -1,0 +1,61 @@
+"""The `disclose` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.build import build
+from generator.diagnostics import BuildFailed
+
+
+def _progress(stream):
+    """A one-line progress display when writing to a terminal; nothing otherwise."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            stream.write(f"\rrendering pages {done}/{total}")
+            if done == total:
+                stream.write("\r\033[K")
+            stream.flush()
+
+    return show
+
+
+def cmd_build(args) -> int:
+    source = Path(args.source)
+    output = Path(args.output) if args.output else source / "_site"
+    try:
+        result = build(source, output, strict=args.strict, progress=None if args.quiet else _progress(sys.stderr))
+    except BuildFailed as failed:
+        print(failed.report.format_text(), file=sys.stderr)
+        print(f"build failed: nothing was written; {output} is unchanged", file=sys.stderr)
+        return 1
+    if result.report.diagnostics:
+        print(result.report.format_text(), file=sys.stderr)
+    if not args.quiet:
+        print(f"built {result.pages} pages ({result.files} files) into {output} in {result.seconds:.2f} s")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="disclose", description="Build a public budget-disclosure portal (部门预算公开).")
+    parser.add_argument("--version", action="version", version=f"disclose {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_parser = commands.add_parser("build", help="check the content and write the site")
+    build_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    build_parser.add_argument("--output", default=None, help="output folder (default: SOURCE/_site)")
+    build_parser.add_argument("--quiet", action="store_true", help="print nothing but problems")
+    build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_parser.set_defaults(run=cmd_build)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,125 @@
+"""Render the model into pages: Jinja templates (theme + site overrides) and Markdown.
+
+Takes the model and the template folders; returns the bytes of every page. No file is
+written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from generator import urls, views
+from generator.model import Site
+
+STRINGS_DIR = Path(__file__).parent / "strings"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # site path relative to the base path, e.g. "departments/731/"
+    template: str
+    context: dict = field(default_factory=dict, compare=False)
+    title: str = ""
+
+
+class RenderError(Exception):
+    """A template failed; carries where, for the report."""
+
+    def __init__(self, page: Page, template: str, line: int, message: str):
+        super().__init__(message)
+        self.page = page
+        self.template = template
+        self.line = line
+        self.message = message
+
+
+def load_strings(language: str) -> dict[str, str]:
+    path = STRINGS_DIR / f"{language}.yaml"
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=yaml.BaseLoader)
+
+
+def _markdown_renderer() -> MarkdownIt:
+    # CommonMark with raw HTML switched off: editors' text can never inject markup.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def markdown_filter(md: MarkdownIt):
+    def render(text: str, base_level: int = 3) -> Markup:
+        """Markdown as HTML, its headings shifted so the highest one is h<base_level>."""
+        tokens = md.parse(text or "")
+        levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+        shift = base_level - min(levels) if levels else 0
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        return Markup(md.renderer.render(tokens, md.options, {}))
+
+    return render
+
+
+def make_environment(template_dirs: list[Path], site: Site) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(path)) for path in template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    base_path = site.config.base_path
+    env.filters["url"] = lambda path: base_path + path
+    env.filters["figure"] = views.figure
+    env.filters["markdown"] = markdown_filter(_markdown_renderer())
+    env.globals.update(
+        site=site,
+        config=site.config,
+        t=load_strings(site.config.language),
+        urls=urls,
+        views=views,
+    )
+    return env
+
+
+def render_page(env: Environment, page: Page) -> bytes:
+    try:
+        html = env.get_template(page.template).render(page=page, **page.context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", 0) or 0
+        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
+        raise RenderError(page, str(name), line, f"{type(exc).__name__}: {exc.message}") from exc
+    return html.encode("utf-8")
+
+
+def _traceback_location(exc: Exception, template_dirs: list[Path]) -> tuple[str, int]:
+    """The innermost template frame of an error raised while rendering."""
+    tb = exc.__traceback__
+    found = ("", 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render_pages(env: Environment, pages: list[Page], template_dirs: list[Path], progress=None) -> dict[str, bytes]:
+    """Every page's bytes by output file. Raises RenderError on the first failing page."""
+    output: dict[str, bytes] = {}
+    for index, page in enumerate(pages, start=1):
+        try:
+            output[urls.output_file(page.path)] = render_page(env, page)
+        except RenderError:
+            raise
+        except Exception as exc:  # an error inside a template expression (e.g. a bad filter call)
+            filename, line = _traceback_location(exc, template_dirs)
+            raise RenderError(page, filename or page.template, line, f"{type(exc).__name__}: {exc}") from exc
+        if progress:
+            progress(index, len(pages))
+    return output

@@ -1,0 +1,395 @@
+"""Turn parsed source files into the model, reporting every field that does not fit.
+
+Pure: takes the texts the loader read, returns model values and diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from decimal import Decimal
+
+from generator.diagnostics import Location, Report
+from generator.model import (
+    Department,
+    Disclosure,
+    Explanation,
+    GoalItem,
+    Goals,
+    Indicator,
+    OrgUnit,
+    PlanPoint,
+    Project,
+    Row,
+    Section,
+    SiteConfig,
+    Table,
+    Term,
+)
+from generator.tables import CODE, TEXT, TableKind
+from generator.yamlsource import Mapping, Mark, Scalar, Sequence, YamlSyntaxError, parse
+
+_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
+_INTEGER = re.compile(r"\d+")
+
+SECTION_IDS = (
+    "duties_and_organization",
+    "budget_overview",
+    "operating_costs",
+    "three_public",
+    "performance_goals",
+    "special_funds",
+    "projects",
+    "procurement",
+    "assets",
+    "glossary",
+    "other",
+)
+SCOPES = ("full", "targets")
+PLAN_MONTHS = (("march", "3月底"), ("june", "6月底"), ("october", "10月底"), ("december", "12月底"))
+
+
+def describe(node) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node.is_null:
+        return "a blank"
+    text = node.text if len(node.text) <= 30 else node.text[:29] + "…"
+    return f"'{text}'"
+
+
+def join(field: str, key) -> str:
+    if isinstance(key, int):
+        return f"{field}[{key}]"
+    return f"{field}.{key}" if field else key
+
+
+class FileReader:
+    """Reads the fields of one file; every problem becomes a diagnostic, never an exception."""
+
+    def __init__(self, path: str, report: Report):
+        self.path = path
+        self.report = report
+
+    def at(self, mark: Mark | None) -> Location:
+        return Location(self.path, mark.line, mark.column) if mark else Location(self.path)
+
+    def error(self, mark, message: str, rule: str, field: str = "") -> None:
+        self.report.error(self.at(mark), message, rule, field)
+
+    def warning(self, mark, message: str, rule: str, field: str = "") -> None:
+        self.report.warning(self.at(mark), message, rule, field)
+
+    def parse(self, text: str | None):
+        """The file's root node, or None after reporting why it cannot be read."""
+        if text is None:
+            self.error(None, "the file is not UTF-8 text", "yaml.encoding")
+            return None
+        try:
+            return parse(text)
+        except YamlSyntaxError as exc:
+            self.error(exc.mark, f"YAML syntax: {exc.message}", "yaml.syntax")
+            return None
+
+    def mapping(self, node, field: str, allowed, required=()) -> Mapping | None:
+        if not isinstance(node, Mapping):
+            mark = getattr(node, "mark", None)
+            self.error(mark, f"expected a mapping of fields, found {describe(node)}", "schema.type", field)
+            return None
+        for key, key_mark in node.key_marks.items():
+            if key not in allowed:
+                close = difflib.get_close_matches(key, list(allowed), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+                self.error(key_mark, f"unknown key '{key}'{hint}", "schema.unknown-key", join(field, key))
+        for key in required:
+            value = node.get(key)
+            if value is None or (isinstance(value, Scalar) and value.is_null):
+                self.error(node.mark, f"missing required field '{key}'", "schema.required", join(field, key))
+        return node
+
+    def scalar(self, parent: Mapping, key: str, field: str) -> Scalar | None:
+        node = parent.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, Scalar):
+            self.error(node.mark, f"expected text, found {describe(node)}", "schema.type", join(field, key))
+            return None
+        return None if node.is_null else node
+
+    def text(self, parent: Mapping, key: str, field: str) -> str:
+        node = self.scalar(parent, key, field)
+        return node.text.strip() if node else ""
+
+    def number(self, parent: Mapping, key: str, field: str) -> Decimal | None:
+        node = self.scalar(parent, key, field)
+        if node is None:
+            return None
+        return self.decimal(node, join(field, key))
+
+    def decimal(self, node: Scalar, field: str) -> Decimal | None:
+        text = node.text.strip()
+        if not _DECIMAL.fullmatch(text):
+            self.error(
+                node.mark,
+                f"expected a number such as 1290.10 (blank: leave the key out), found {describe(node)}",
+                "schema.number",
+                field,
+            )
+            return None
+        return Decimal(text)
+
+    def integer(self, parent: Mapping, key: str, field: str) -> int | None:
+        node = self.scalar(parent, key, field)
+        if node is None:
+            return None
+        if not _INTEGER.fullmatch(node.text.strip()):
+            self.error(node.mark, f"expected a whole number, found {describe(node)}", "schema.integer", join(field, key))
+            return None
+        return int(node.text)
+
+    def sequence(self, parent: Mapping, key: str, field: str) -> tuple:
+        node = parent.get(key)
+        if node is None or (isinstance(node, Scalar) and node.is_null):
+            return ()
+        if not isinstance(node, Sequence):
+            self.error(node.mark, f"expected a list, found {describe(node)}", "schema.type", join(field, key))
+            return ()
+        return node.items
+
+    def text_list(self, parent: Mapping, key: str, field: str) -> tuple[str, ...]:
+        texts = []
+        for index, item in enumerate(self.sequence(parent, key, field)):
+            item_field = join(join(field, key), index)
+            if not isinstance(item, Scalar):
+                self.error(item.mark, f"expected text, found {describe(item)}", "schema.type", item_field)
+            elif not item.is_null:
+                texts.append(item.text.strip())
+        return tuple(texts)
+
+
+def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
+    reader = FileReader(path, report)
+    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks")
+    root = reader.mapping(reader.parse(text), "", allowed, required=("title", "base_url"))
+    if root is None:
+        return None
+    base_url = reader.text(root, "base_url", "")
+    if base_url and not re.fullmatch(r"(https?://[^/\s]+)?/\S*", base_url):
+        reader.error(
+            root.values["base_url"].mark,
+            f"base_url must be an http(s) URL or a path starting with '/', found '{base_url}'",
+            "site.base-url",
+            "base_url",
+        )
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return SiteConfig(
+        title=reader.text(root, "title", ""),
+        authority=reader.text(root, "authority", ""),
+        base_url=base_url,
+        language=reader.text(root, "language", "") or "zh-CN",
+        theme=reader.text(root, "theme", "") or "default",
+        contact=reader.text(root, "contact", ""),
+        footer=reader.text(root, "footer", ""),
+    )
+
+
+def read_department_head(code: str, path: str, text: str | None, report: Report) -> dict | None:
+    """The department's own fields; its disclosures are attached by the assembler."""
+    reader = FileReader(path, report)
+    allowed = ("name", "region", "units", "duties", "organization")
+    root = reader.mapping(reader.parse(text), "", allowed, required=("name",))
+    if root is None:
+        return None
+    organization = []
+    for index, node in enumerate(reader.sequence(root, "organization", "")):
+        field = join("organization", index)
+        unit = reader.mapping(node, field, ("name", "nature", "level", "funding"), required=("name",))
+        if unit is not None:
+            organization.append(
+                OrgUnit(*(reader.text(unit, key, field) for key in ("name", "nature", "level", "funding")))
+            )
+    return dict(
+        code=code,
+        name=reader.text(root, "name", ""),
+        region=reader.text(root, "region", ""),
+        units=reader.text_list(root, "units", ""),
+        duties=reader.text_list(root, "duties", ""),
+        organization=tuple(organization),
+        where=Location(path, 1, 1),
+    )
+
+
+def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | None:
+    reader = FileReader(path, report)
+    root = reader.mapping(reader.parse(text), "", ("title", "scope", "source"), required=("title", "scope"))
+    if root is None:
+        return None
+    scope = reader.text(root, "scope", "")
+    if scope and scope not in SCOPES:
+        reader.error(
+            root.values["scope"].mark,
+            f"scope must be one of {', '.join(SCOPES)}, found '{scope}'",
+            "schema.choice",
+            "scope",
+        )
+    return dict(title=reader.text(root, "title", ""), scope=scope, source=reader.text(root, "source", ""))
+
+
+def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> Table | None:
+    reader = FileReader(path, report)
+    node = reader.parse(text)
+    allowed = ("note", "rows", "as_of") if kind.key == "assets" else ("note", "rows")
+    root = reader.mapping(node, "", allowed) if node is not None else None
+    if node is not None and root is None:
+        return None
+    rows = []
+    if root is not None:
+        for index, row_node in enumerate(reader.sequence(root, "rows", "")):
+            field = join("rows", index)
+            row = reader.mapping(row_node, field, kind.keys)
+            if row is None:
+                continue
+            cells = []
+            for column in kind.columns:
+                if column.kind in (TEXT, CODE):
+                    cells.append(reader.text(row, column.key, field) or None)
+                else:
+                    cells.append(reader.number(row, column.key, field))
+            rows.append(Row(tuple(cells), reader.at(row.mark)))
+    return Table(
+        kind=kind,
+        rows=tuple(rows),
+        note=reader.text(root, "note", "") if root else "",
+        as_of=reader.text(root, "as_of", "") if root else "",
+        where=Location(path, 1, 1),
+    )
+
+
+def read_explanation(path: str, text: str | None, report: Report) -> Explanation | None:
+    reader = FileReader(path, report)
+    root = reader.mapping(reader.parse(text), "", ("title", "preamble", "sections"))
+    if root is None:
+        return None
+    sections = []
+    seen: dict[str, int] = {}
+    for index, node in enumerate(reader.sequence(root, "sections", "")):
+        field = join("sections", index)
+        section = reader.mapping(node, field, ("id", "title", "body"), required=("id", "title"))
+        if section is None:
+            continue
+        section_id = reader.text(section, "id", field)
+        if section_id and section_id not in SECTION_IDS:
+            close = difflib.get_close_matches(section_id, SECTION_IDS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            reader.error(section.values["id"].mark, f"unknown section id '{section_id}'{hint}", "schema.choice", join(field, "id"))
+        if section_id in seen:
+            reader.error(section.mark, f"section '{section_id}' appears twice (first as sections[{seen[section_id]}])", "schema.duplicate", field)
+        seen[section_id] = index
+        sections.append(Section(section_id, reader.text(section, "title", field), reader.text(section, "body", field)))
+    return Explanation(
+        title=reader.text(root, "title", ""),
+        preamble=reader.text(root, "preamble", ""),
+        sections=tuple(sections),
+    )
+
+
+def read_goals(path: str, text: str | None, report: Report) -> Goals | None:
+    reader = FileReader(path, report)
+    root = reader.mapping(reader.parse(text), "", ("overall", "items", "measures"))
+    if root is None:
+        return None
+    items = []
+    for index, node in enumerate(reader.sequence(root, "items", "")):
+        field = join("items", index)
+        item = reader.mapping(node, field, ("title", "goal", "indicator"), required=("title",))
+        if item is not None:
+            items.append(GoalItem(*(reader.text(item, key, field) for key in ("title", "goal", "indicator"))))
+    return Goals(
+        overall=reader.text(root, "overall", ""),
+        items=tuple(items),
+        measures=reader.text_list(root, "measures", ""),
+    )
+
+
+def read_glossary(path: str, text: str | None, report: Report) -> tuple[Term, ...]:
+    reader = FileReader(path, report)
+    root = reader.mapping(reader.parse(text), "", ("terms",))
+    if root is None:
+        return ()
+    terms = []
+    for index, node in enumerate(reader.sequence(root, "terms", "")):
+        field = join("terms", index)
+        term = reader.mapping(node, field, ("term", "definition"), required=("term", "definition"))
+        if term is not None:
+            terms.append(Term(reader.text(term, "term", field), reader.text(term, "definition", field)))
+    return tuple(terms)
+
+
+_PROJECT_KEYS = (
+    "seq", "code", "name", "unit", "budget", "fiscal_funds", "other_funds",
+    "purpose", "spending_plan", "goals", "indicators",
+)
+_INDICATOR_KEYS = ("level1", "level2", "name", "description", "value", "basis")
+
+
+def read_project(key: str, path: str, text: str | None, report: Report) -> Project | None:
+    reader = FileReader(path, report)
+    root = reader.mapping(reader.parse(text), "", _PROJECT_KEYS, required=("seq", "name", "budget"))
+    if root is None:
+        return None
+    code = reader.text(root, "code", "")
+    if code and key != code and not key.startswith(code + "-"):
+        reader.error(
+            root.values["code"].mark,
+            f"a project file is named by its code: expected '{code}.yaml', found '{key}.yaml'",
+            "project.file-name",
+            "code",
+        )
+    return Project(
+        key=key,
+        seq=reader.integer(root, "seq", "") or 0,
+        code=code,
+        name=reader.text(root, "name", ""),
+        unit=reader.text(root, "unit", ""),
+        budget=reader.number(root, "budget", ""),
+        fiscal_funds=reader.number(root, "fiscal_funds", ""),
+        other_funds=reader.number(root, "other_funds", ""),
+        purpose=reader.text(root, "purpose", ""),
+        spending_plan=_read_plan(reader, root),
+        goals=reader.text_list(root, "goals", ""),
+        indicators=_read_indicators(reader, root),
+        where=Location(path, 1, 1),
+    )
+
+
+def _read_plan(reader: FileReader, root: Mapping) -> tuple[PlanPoint, ...]:
+    node = root.get("spending_plan")
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return ()
+    plan = reader.mapping(node, "spending_plan", [month for month, _ in PLAN_MONTHS])
+    if plan is None:
+        return ()
+    return tuple(
+        PlanPoint(month, label, reader.text(plan, month, "spending_plan")) for month, label in PLAN_MONTHS
+    )
+
+
+def _read_indicators(reader: FileReader, root: Mapping) -> tuple[Indicator, ...]:
+    indicators = []
+    for index, node in enumerate(reader.sequence(root, "indicators", "")):
+        field = join("indicators", index)
+        row = reader.mapping(node, field, _INDICATOR_KEYS, required=("level1", "level2", "name"))
+        if row is not None:
+            indicators.append(
+                Indicator(*(reader.text(row, key, field) for key in _INDICATOR_KEYS), where=reader.at(row.mark))
+            )
+    return tuple(indicators)
+
+
+def make_department(head: dict, disclosures: tuple[Disclosure, ...]) -> Department:
+    return Department(disclosures=disclosures, **head)

@@ -1,0 +1,204 @@
+"""Shape model values for the templates: table headers with ids, headline figures.
+
+Pure functions from the model to plain data; the templates only loop over what these give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from generator.model import Disclosure, Project, Table
+from generator.tables import CODE, MONEY, NUMBER, TEXT
+
+CHINESE_NUMERALS = "一二三四五六七八九"
+
+
+def figure(value) -> str:
+    """A number exactly as published: Decimal keeps its digits (1290.10 stays 1290.10)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    id: str
+    scope: str  # col | colgroup
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class BodyCell:
+    text: str
+    header: bool  # a row header (th scope=row)
+    id: str
+    headers: str  # ids of the header cells that describe it ("" when scope alone suffices)
+    numeric: bool
+    level: int = 0  # classification level from the code length, for indentation
+
+
+@dataclass(frozen=True)
+class TableView:
+    id: str
+    title: str
+    caption_detail: str
+    header_rows: tuple[tuple[HeaderCell, ...], ...]
+    rows: tuple[tuple[BodyCell, ...], ...]
+    note: str
+    empty: bool
+
+
+def table_view(table: Table, dom_id: str, caption_detail: str) -> TableView:
+    kind = table.kind
+    title = f"表{CHINESE_NUMERALS[kind.number - 1]} {kind.title}" if kind.number else kind.title
+    grouped = kind.has_groups
+    seq_id = f"{dom_id}-seq"
+    column_ids = [f"{dom_id}-c{index + 1}" for index in range(len(kind.columns))]
+    group_ids: dict[int, str] = {}
+    top: list[HeaderCell] = [HeaderCell("序号", seq_id, "col", rowspan=2 if grouped else 1)]
+    leaves: list[HeaderCell] = []
+    index = 0
+    while index < len(kind.columns):
+        column = kind.columns[index]
+        if not column.group:
+            top.append(HeaderCell(column.label, column_ids[index], "col", rowspan=2 if grouped else 1))
+            index += 1
+            continue
+        span = 1
+        while index + span < len(kind.columns) and kind.columns[index + span].group == column.group:
+            span += 1
+        group_id = f"{dom_id}-g{index + 1}"
+        top.append(HeaderCell(column.group, group_id, "colgroup", colspan=span))
+        for offset in range(span):
+            group_ids[index + offset] = group_id
+            leaves.append(HeaderCell(kind.columns[index + offset].label, column_ids[index + offset], "col"))
+        index += span
+    header_rows = (tuple(top), tuple(leaves)) if grouped else (tuple(top),)
+
+    rows = []
+    for number, row in enumerate(table.rows, start=1):
+        cells = [BodyCell(str(number), False, "", f"{seq_id}" if grouped else "", True)]
+        row_header_id = ""
+        level = _level(table, row)
+        for index, column in enumerate(kind.columns):
+            value = row.cells[index]
+            if column.row_header:
+                row_header_id = f"{dom_id}-r{number}-c{index + 1}" if value else ""
+                cells.append(
+                    BodyCell(figure(value), True, row_header_id, _headers(grouped, column_ids[index], group_ids.get(index)), False, level)
+                )
+                continue
+            headers = ""
+            if grouped:
+                headers = " ".join(
+                    part for part in (column_ids[index], group_ids.get(index, ""), row_header_id) if part
+                )
+            cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER)))
+        rows.append(tuple(cells))
+    return TableView(dom_id, title, caption_detail, header_rows, tuple(rows), table.note, table.is_empty)
+
+
+def _headers(grouped: bool, column_id: str, group_id: str | None) -> str:
+    if not grouped:
+        return ""
+    return " ".join(part for part in (column_id, group_id or "") if part)
+
+
+def _level(table: Table, row) -> int:
+    if "code" not in table.kind.keys:
+        return 0
+    code = table.value(row, "code") or ""
+    return {3: 1, 5: 2, 7: 3}.get(len(code), 0)
+
+
+# ---- indicators: the project target table, with 一级/二级 spanning the rows they cover ----
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    text: str
+    kind: str  # level1 | level2 | name | data
+    id: str = ""
+    rowspan: int = 1
+    headers: str = ""
+
+
+def indicator_rows(project: Project, dom_id: str, columns: tuple[str, ...]) -> tuple[tuple[IndicatorCell, ...], ...]:
+    """Rows of the indicator table; merged 一级/二级 cells become rowspans with ids."""
+    indicators = project.indicators
+    rows = []
+    level1_id = level2_id = ""
+    for index, indicator in enumerate(indicators):
+        cells = []
+        if index == 0 or indicator.level1 != indicators[index - 1].level1:
+            span = _run(indicators, index, lambda i: i.level1)
+            level1_id = f"{dom_id}-l1-{index + 1}"
+            cells.append(IndicatorCell(indicator.level1, "level1", level1_id, span, f"{dom_id}-h-level1"))
+        same_group = index > 0 and indicator.level1 == indicators[index - 1].level1
+        if not same_group or indicator.level2 != indicators[index - 1].level2:
+            span = _run(indicators, index, lambda i: (i.level1, i.level2))
+            level2_id = f"{dom_id}-l2-{index + 1}"
+            cells.append(IndicatorCell(indicator.level2, "level2", level2_id, span, f"{dom_id}-h-level2 {level1_id}"))
+        name_id = f"{dom_id}-n-{index + 1}"
+        context = f"{level1_id} {level2_id} {name_id}"
+        cells.append(IndicatorCell(indicator.name, "name", name_id, 1, f"{dom_id}-h-name {level1_id} {level2_id}"))
+        for key in columns:
+            cells.append(IndicatorCell(getattr(indicator, key), "data", "", 1, f"{dom_id}-h-{key} {context}"))
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
+def _run(indicators, start: int, key) -> int:
+    span = 1
+    while start + span < len(indicators) and key(indicators[start + span]) == key(indicators[start]):
+        span += 1
+    return span
+
+
+# ---- headline figures ----
+
+
+@dataclass(frozen=True)
+class Headline:
+    income_total: str
+    expenditure_total: str
+    project_expenditure: str
+    project_count: int
+    project_budget_sum: str
+
+
+def headline(disclosure: Disclosure) -> Headline:
+    """Figures as published in the tables, plus the count and sum of the project tables."""
+    income_total = expenditure_total = project_expenditure = ""
+    summary = disclosure.table("income_expenditure_summary")
+    if summary is not None:
+        for row in summary.rows:
+            if summary.value(row, "income_item") == "收入总计":
+                income_total = figure(summary.value(row, "income"))
+            if summary.value(row, "expenditure_item") == "支出总计":
+                expenditure_total = figure(summary.value(row, "expenditure"))
+    spending = disclosure.table("expenditure_summary")
+    if spending is not None and spending.rows and spending.value(spending.rows[0], "name") == "合计":
+        project_expenditure = figure(spending.value(spending.rows[0], "project"))
+    return Headline(
+        income_total,
+        expenditure_total,
+        project_expenditure,
+        len(disclosure.projects),
+        figure(disclosure.project_total) if disclosure.projects else "",
+    )
+
+
+def indicator_columns(project: Project) -> tuple[str, ...]:
+    columns = ("description", "value")
+    if any(indicator.basis for indicator in project.indicators):
+        columns += ("basis",)
+    return columns
+
+
+__all__ = ["figure", "table_view", "indicator_rows", "indicator_columns", "headline", "TEXT", "CODE"]

@@ -1,0 +1,112 @@
+"""Read YAML text into a small tree that remembers where every value stood.
+
+Every scalar is kept as text (YAML's implicit typing is off: `1290.10` is not a float,
+`205` is not an integer, `no` is not false); the schema decides what a field means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # the C parser is much faster; the pure-Python one gives the same tree
+    _Loader = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.BaseLoader
+
+_NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    mark: Mark
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        return not self.quoted and self.text in _NULL_WORDS
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Mapping:
+    values: dict  # str -> node, in document order
+    key_marks: dict  # str -> Mark of the key
+    mark: Mark
+
+    def get(self, key, default=None):
+        return self.values.get(key, default)
+
+
+Node = Scalar | Sequence | Mapping
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, mark: Mark):
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _mark(yaml_mark) -> Mark:
+    return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
+
+
+def parse(text: str) -> Node | None:
+    """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlSyntaxError(message or "invalid YAML", _mark(mark) if mark else Mark(1, 1)) from None
+    except yaml.YAMLError as exc:  # e.g. a second document in the stream
+        raise YamlSyntaxError(str(exc).splitlines()[0], Mark(1, 1)) from None
+    return None if root is None else _convert(root)
+
+
+def _convert(node) -> Node:
+    mark = _mark(node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, mark, quoted=node.style in ("'", '"', "|", ">"))
+    if isinstance(node, yaml.SequenceNode):
+        return Sequence(tuple(_convert(item) for item in node.value), mark)
+    values: dict = {}
+    key_marks: dict = {}
+    for key_node, value_node in node.value:
+        key_mark = _mark(key_node.start_mark)
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlSyntaxError("a key must be plain text", key_mark)
+        key = key_node.value
+        if key in values:
+            first = key_marks[key]
+            raise YamlSyntaxError(
+                f"duplicate key '{key}' (first defined at line {first.line})", key_mark
+            )
+        values[key] = _convert(value_node)
+        key_marks[key] = key_mark
+    return Mapping(values, key_marks, mark)
+
+
+def plain(node: Node | None):
+    """The node as plain Python data (dict / list / str / None), for tests and tools."""
+    if node is None:
+        return None
+    if isinstance(node, Scalar):
+        return None if node.is_null else node.text
+    if isinstance(node, Sequence):
+        return [plain(item) for item in node.items]
+    return {key: plain(value) for key, value in node.values.items()}
