@@ -58,7 +58,7 @@ def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> B
     env = make_environment(template_dirs, site)
     pages = site_pages(site, load_strings(site.config.language))
     try:
-        files = render_pages(env, pages, template_dirs, progress)
+        files = render_pages(env, pages, progress)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")

@@ -88,38 +88,35 @@ def make_environment(template_dirs: list[Path], site: Site) -> Environment:
 
 
 def render_page(env: Environment, page: Page) -> bytes:
+    """One page's bytes; any failure becomes a RenderError naming the template and line."""
     try:
         html = env.get_template(page.template).render(page=page, **page.context)
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", 0) or 0
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or page.template
-        raise RenderError(page, str(name), line, f"{type(exc).__name__}: {exc.message}") from exc
+    except Exception as exc:
+        template, line = _template_location(exc)
+        message = getattr(exc, "message", None) or str(exc)
+        raise RenderError(page, template or page.template, line, f"{type(exc).__name__}: {message}") from exc
     return html.encode("utf-8")
 
 
-def _traceback_location(exc: Exception, template_dirs: list[Path]) -> tuple[str, int]:
-    """The innermost template frame of an error raised while rendering."""
-    tb = exc.__traceback__
+def _template_location(exc: Exception) -> tuple[str, int]:
+    """Where in which template: from a syntax error itself, else the innermost template frame."""
+    if isinstance(exc, TemplateError) and getattr(exc, "lineno", None):
+        return getattr(exc, "filename", None) or getattr(exc, "name", None) or "", exc.lineno
     found = ("", 0)
+    tb = exc.__traceback__
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".html"):
+        if filename.endswith(".html"):  # Jinja maps template frames back to their source lines
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
 
 
-def render_pages(env: Environment, pages: list[Page], template_dirs: list[Path], progress=None) -> dict[str, bytes]:
+def render_pages(env: Environment, pages: list[Page], progress=None) -> dict[str, bytes]:
     """Every page's bytes by output file. Raises RenderError on the first failing page."""
     output: dict[str, bytes] = {}
     for index, page in enumerate(pages, start=1):
-        try:
-            output[urls.output_file(page.path)] = render_page(env, page)
-        except RenderError:
-            raise
-        except Exception as exc:  # an error inside a template expression (e.g. a bad filter call)
-            filename, line = _traceback_location(exc, template_dirs)
-            raise RenderError(page, filename or page.template, line, f"{type(exc).__name__}: {exc}") from exc
+        output[urls.output_file(page.path)] = render_page(env, page)
         if progress:
             progress(index, len(pages))
     return output

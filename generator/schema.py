@@ -74,6 +74,7 @@ class FileReader:
     def __init__(self, path: str, report: Report):
         self.path = path
         self.report = report
+        self.unreadable = False
 
     def at(self, mark: Mark | None) -> Location:
         return Location(self.path, mark.line, mark.column) if mark else Location(self.path)
@@ -88,12 +89,24 @@ class FileReader:
         """The file's root node, or None after reporting why it cannot be read."""
         if text is None:
             self.error(None, "the file is not UTF-8 text", "yaml.encoding")
+            self.unreadable = True
             return None
         try:
             return parse(text)
         except YamlSyntaxError as exc:
             self.error(exc.mark, f"YAML syntax: {exc.message}", "yaml.syntax")
+            self.unreadable = True
             return None
+
+    def root(self, text: str | None, allowed, required=()) -> Mapping | None:
+        """The file's top-level mapping; None (reported once) when it cannot be read."""
+        node = self.parse(text)
+        if node is None and self.unreadable:
+            return None
+        if node is None:
+            self.error(None, "the file is empty; expected a mapping of fields", "schema.empty")
+            return None
+        return self.mapping(node, "", allowed, required)
 
     def mapping(self, node, field: str, allowed, required=()) -> Mapping | None:
         if not isinstance(node, Mapping):
@@ -174,7 +187,7 @@ class FileReader:
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
     allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks")
-    root = reader.mapping(reader.parse(text), "", allowed, required=("title", "base_url"))
+    root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
     base_url = reader.text(root, "base_url", "")
@@ -202,7 +215,7 @@ def read_department_head(code: str, path: str, text: str | None, report: Report)
     """The department's own fields; its disclosures are attached by the assembler."""
     reader = FileReader(path, report)
     allowed = ("name", "region", "units", "duties", "organization")
-    root = reader.mapping(reader.parse(text), "", allowed, required=("name",))
+    root = reader.root(text, allowed, required=("name",))
     if root is None:
         return None
     organization = []
@@ -226,7 +239,7 @@ def read_department_head(code: str, path: str, text: str | None, report: Report)
 
 def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | None:
     reader = FileReader(path, report)
-    root = reader.mapping(reader.parse(text), "", ("title", "scope", "source"), required=("title", "scope"))
+    root = reader.root(text, ("title", "scope", "source"), required=("title", "scope"))
     if root is None:
         return None
     scope = reader.text(root, "scope", "")
@@ -242,10 +255,9 @@ def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | 
 
 def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> Table | None:
     reader = FileReader(path, report)
-    node = reader.parse(text)
     allowed = ("note", "rows", "as_of") if kind.key == "assets" else ("note", "rows")
-    root = reader.mapping(node, "", allowed) if node is not None else None
-    if node is not None and root is None:
+    root = reader.root(text, allowed)
+    if root is None:
         return None
     rows = []
     if root is not None:
@@ -272,7 +284,7 @@ def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> 
 
 def read_explanation(path: str, text: str | None, report: Report) -> Explanation | None:
     reader = FileReader(path, report)
-    root = reader.mapping(reader.parse(text), "", ("title", "preamble", "sections"))
+    root = reader.root(text, ("title", "preamble", "sections"))
     if root is None:
         return None
     sections = []
@@ -300,7 +312,7 @@ def read_explanation(path: str, text: str | None, report: Report) -> Explanation
 
 def read_goals(path: str, text: str | None, report: Report) -> Goals | None:
     reader = FileReader(path, report)
-    root = reader.mapping(reader.parse(text), "", ("overall", "items", "measures"))
+    root = reader.root(text, ("overall", "items", "measures"))
     if root is None:
         return None
     items = []
@@ -318,7 +330,7 @@ def read_goals(path: str, text: str | None, report: Report) -> Goals | None:
 
 def read_glossary(path: str, text: str | None, report: Report) -> tuple[Term, ...]:
     reader = FileReader(path, report)
-    root = reader.mapping(reader.parse(text), "", ("terms",))
+    root = reader.root(text, ("terms",))
     if root is None:
         return ()
     terms = []
@@ -339,7 +351,7 @@ _INDICATOR_KEYS = ("level1", "level2", "name", "description", "value", "basis")
 
 def read_project(key: str, path: str, text: str | None, report: Report) -> Project | None:
     reader = FileReader(path, report)
-    root = reader.mapping(reader.parse(text), "", _PROJECT_KEYS, required=("seq", "name", "budget"))
+    root = reader.root(text, _PROJECT_KEYS, required=("seq", "name", "budget"))
     if root is None:
         return None
     code = reader.text(root, "code", "")

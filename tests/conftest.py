@@ -1,0 +1,81 @@
+"""Shared fixtures: the sample portal built once, and tiny sites written from dicts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample portal of this repository, built once for the whole session."""
+    output = tmp_path_factory.mktemp("sample") / "_site"
+    result = build(ROOT, output)
+    return result, output
+
+
+def write_yaml(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def tiny_content() -> dict:
+    """A one-department, one-year site with one table and two projects."""
+    year = "content/departments/100/2025"
+    return {
+        "site.yaml": {"title": "测试门户", "authority": "测试财政局", "base_url": "https://example.org/portal/"},
+        "content/departments/100/department.yaml": {
+            "name": "测试部门",
+            "region": "测试市",
+            "duties": ["（一）负责测试。"],
+        },
+        f"{year}/disclosure.yaml": {"title": "测试部门2025年部门预算", "scope": "full"},
+        f"{year}/tables/three_public.yaml": {
+            "rows": [
+                {"name": "“三公”经费小计", "total": "2.92", "general_budget": "2.92"},
+                {"name": "一、因公出国（境）费"},
+                {"name": "三、公务接待费", "total": "0.56", "general_budget": "0.56"},
+            ]
+        },
+        f"{year}/projects/P001.yaml": {
+            "seq": "1",
+            "code": "P001",
+            "name": "示例项目",
+            "budget": "10.00",
+            "fiscal_funds": "10.00",
+            "purpose": "用于测试。",
+            "spending_plan": {"june": "50%", "december": "100%"},
+            "goals": ["1.完成测试。"],
+            "indicators": [
+                {"level1": "产出指标", "level2": "数量指标", "name": "次数", "description": "测试次数", "value": "≥7次"},
+                {"level1": "产出指标", "level2": "质量指标", "name": "合格率", "description": "合格率", "value": "100%"},
+                {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "description": "满意度", "value": "≥90%"},
+            ],
+        },
+        f"{year}/projects/p-nocode.yaml": {"seq": "2", "name": "示例项目", "budget": "5.50"},
+    }
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """Write a site from {relative path: data} into a fresh folder with the default theme."""
+
+    def make(files: dict | None = None, root: Path | None = None) -> Path:
+        root = root or tmp_path / "site"
+        shutil.copytree(ROOT / "themes", root / "themes", dirs_exist_ok=True)
+        for relative, data in (tiny_content() if files is None else files).items():
+            write_yaml(root / relative, data)
+        return root
+
+    return make

@@ -1,0 +1,236 @@
+"""Whole builds: output safety, determinism, links, escaping, and the command line."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.build import build
+from generator.cli import main
+from generator.diagnostics import BuildFailed
+from htmltools import collect, html_files
+from conftest import ROOT, tiny_content, write_yaml
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_sample_portal_builds_every_page(sample_build):
+    result, output = sample_build
+    assert result.report.errors == []
+    site = result.site
+    projects = sum(len(d.projects) for dept in site.departments for d in dept.disclosures)
+    assert projects == 20 + 26 + 12
+    # home, departments, department-years, projects, years, glossary, 404
+    assert result.pages == 1 + 3 + 3 + projects + 3 + 1 + 1
+    assert (output / "index.html").is_file()
+    assert (output / "404.html").is_file()
+    assert (output / "departments/731/2025/projects/13070024P00000410006W/index.html").is_file()
+    assert (output / "departments/569301/2022/projects/p01/index.html").is_file()
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(ROOT, first)
+    build(ROOT, second)
+    assert digest_tree(first) == digest_tree(second)
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site, tmp_path):
+    root = make_site()
+    output = tmp_path / "out"
+    build(root, output)
+    before = digest_tree(output)
+    project = root / "content/departments/100/2025/projects/P001.yaml"
+    project.write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, output)
+    assert [d.rule for d in failed.value.report.errors] == ["yaml.syntax"]
+    assert digest_tree(output) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out", "site"] or sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_template_error_leaves_previous_output_untouched(make_site, tmp_path):
+    root = make_site()
+    output = tmp_path / "out"
+    build(root, output)
+    before = digest_tree(output)
+    write_yaml(root / "templates/footer.html", "<footer>{{ no_such_variable.attribute }}</footer>\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, output)
+    (error,) = failed.value.report.errors
+    assert error.rule == "template.error"
+    assert error.location.path == "templates/footer.html"
+    assert error.location.line == 1
+    assert "no_such_variable" in error.message
+    assert digest_tree(output) == before
+
+
+def test_site_templates_override_the_theme(sample_build):
+    _, output = sample_build
+    home = (output / "index.html").read_text(encoding="utf-8")
+    # templates/footer.html of the sample portal names the three source documents
+    assert "数据来源：唐山市科学技术协会本级 2026 年" in home
+
+
+def test_build_refuses_to_replace_a_folder_it_did_not_write(make_site, tmp_path):
+    root = make_site()
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, precious)
+    assert [d.rule for d in failed.value.report.errors] == ["output.unsafe"]
+    assert (precious / "notes.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(BuildFailed):
+        build(root, root)
+
+
+def internal_targets(output: Path, base_path: str):
+    """(page, url) for every link and asset reference on every page."""
+    for page in html_files(output):
+        for tag, attributes in collect(page).elements:
+            for name in ("href", "src"):
+                value = attributes.get(name)
+                if value and not value.startswith(("http://", "https://", "mailto:")):
+                    yield page, value
+
+
+def resolve(output: Path, base_path: str, page: Path, url: str) -> tuple[Path, str]:
+    parts = urlsplit(url)
+    if not parts.path:  # a fragment on the same page
+        return page, parts.fragment
+    assert parts.path.startswith(base_path), f"{page}: link {url} is outside the base path {base_path}"
+    target = output / parts.path[len(base_path):]
+    if parts.path.endswith("/"):
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def assert_links_resolve(output: Path, base_path: str) -> int:
+    checked = 0
+    ids_cache: dict[Path, set] = {}
+    for page, url in internal_targets(output, base_path):
+        target, fragment = resolve(output, base_path, page, url)
+        assert target.is_file(), f"{page.relative_to(output)}: broken link {url}"
+        if fragment:
+            ids = ids_cache.setdefault(target, collect(target).ids if target.suffix == ".html" else set())
+            assert fragment in ids, f"{page.relative_to(output)}: link {url} names a missing anchor"
+        checked += 1
+    return checked
+
+
+def test_every_internal_link_and_asset_resolves_under_a_sub_path(sample_build):
+    result, output = sample_build
+    assert result.site.config.base_path == "/yjsgk/"
+    assert assert_links_resolve(output, "/yjsgk/") > 500
+
+
+@pytest.mark.parametrize("base_url", ["https://example.org/", "https://example.org/a/b/", "/disclosure/"])
+def test_links_resolve_for_any_base_url(make_site, tmp_path, base_url):
+    files = tiny_content()
+    files["site.yaml"]["base_url"] = base_url
+    root = make_site(files)
+    result = build(root, tmp_path / "out")
+    assert assert_links_resolve(tmp_path / "out", result.site.config.base_path) > 10
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>javascript:alert(1)'
+MD_PAYLOAD = PAYLOAD + ' [点我](javascript:alert(1)) <a href="javascript:alert(2)">a</a> ![i](javascript:alert(3))'
+
+
+def injected_site() -> dict:
+    files = tiny_content()
+    year = "content/departments/100/2025"
+    files["site.yaml"].update(title=PAYLOAD, authority=PAYLOAD, contact=PAYLOAD, footer=PAYLOAD)
+    files["content/departments/100/department.yaml"] = {
+        "name": PAYLOAD,
+        "region": PAYLOAD,
+        "units": [PAYLOAD],
+        "duties": [PAYLOAD],
+        "organization": [{"name": PAYLOAD, "nature": PAYLOAD, "level": PAYLOAD, "funding": PAYLOAD}],
+    }
+    files[f"{year}/disclosure.yaml"] = {"title": PAYLOAD, "scope": "full", "source": PAYLOAD}
+    files[f"{year}/tables/three_public.yaml"] = {"note": PAYLOAD, "rows": [{"name": PAYLOAD, "total": "1.00"}]}
+    files[f"{year}/tables/procurement.yaml"] = {
+        "note": PAYLOAD,
+        "rows": [{"project": PAYLOAD, "item": PAYLOAD, "catalogue_code": PAYLOAD, "unit": PAYLOAD}],
+    }
+    files[f"{year}/explanation.yaml"] = {
+        "title": PAYLOAD,
+        "preamble": MD_PAYLOAD,
+        "sections": [{"id": "other", "title": PAYLOAD, "body": MD_PAYLOAD}],
+    }
+    files[f"{year}/goals.yaml"] = {
+        "overall": MD_PAYLOAD,
+        "items": [{"title": PAYLOAD, "goal": PAYLOAD, "indicator": PAYLOAD}],
+        "measures": [PAYLOAD],
+    }
+    files[f"{year}/glossary.yaml"] = {"terms": [{"term": PAYLOAD, "definition": PAYLOAD}]}
+    project = files[f"{year}/projects/P001.yaml"]
+    project.update(name=PAYLOAD, unit=PAYLOAD, purpose=PAYLOAD, goals=[PAYLOAD])
+    project["spending_plan"] = {"march": PAYLOAD}
+    project["indicators"] = [
+        {key: PAYLOAD for key in ("level1", "level2", "name", "description", "value", "basis")}
+    ]
+    return files
+
+
+def test_script_and_javascript_urls_in_yaml_come_out_inert(make_site, tmp_path):
+    root = make_site(injected_site())
+    output = tmp_path / "out"
+    build(root, output)
+    pages = html_files(output)
+    assert len(pages) >= 7
+    seen_payload = 0
+    for page in pages:
+        collector = collect(page)
+        text = "".join(collector.text_parts)
+        seen_payload += text.count('<script>alert("x")</script>')
+        for tag, attributes in collector.elements:
+            assert tag not in ("script", "img", "iframe", "object"), f"{page}: injected <{tag}>"
+            for name, value in attributes.items():
+                assert not name.startswith("on"), f"{page}: event handler attribute {name}"
+                assert not value.strip().lower().startswith("javascript:"), f"{page}: {name}={value}"
+    # the text itself is shown, escaped, not dropped
+    assert seen_payload >= 20
+
+
+def test_command_line_build_prints_a_summary(make_site, tmp_path, capsys):
+    root = make_site()
+    assert main(["build", "--source", str(root), "--output", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("built ") and " pages " in out and str(tmp_path / "out") in out
+
+
+def test_command_line_build_reports_errors_and_exits_non_zero(make_site, tmp_path, capsys):
+    files = tiny_content()
+    files["content/departments/100/2025/projects/P001.yaml"]["budget"] = "12,5"
+    root = make_site(files)
+    assert main(["build", "--source", str(root), "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "content/departments/100/2025/projects/P001.yaml:4:9: error: expected a number" in err
+    assert "[schema.number]" in err and "(at budget)" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_python_dash_m_runs_the_command(make_site, tmp_path):
+    root = make_site()
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--quiet", "--source", str(root), "--output", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert (tmp_path / "o" / "index.html").is_file()
