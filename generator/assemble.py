@@ -9,6 +9,7 @@ from generator.diagnostics import Location, Report
 from generator.loader import Sources
 from generator.model import Department, Disclosure, Site
 from generator.schema import (
+    read_acknowledgements,
     read_department_head,
     read_disclosure_head,
     read_explanation,
@@ -28,6 +29,7 @@ _PATTERNS = (
     ("explanation", re.compile(_YEAR + r"/explanation\.yaml")),
     ("goals", re.compile(_YEAR + r"/goals\.yaml")),
     ("glossary", re.compile(_YEAR + r"/glossary\.yaml")),
+    ("acknowledgements", re.compile(_YEAR + r"/acknowledgements\.yaml")),
     ("table", re.compile(_YEAR + r"/tables/(?P<key>[a-z_]+)\.yaml")),
     ("project", re.compile(_YEAR + r"/projects/(?P<key>[0-9A-Za-z][0-9A-Za-z_-]*)\.yaml")),
 )
@@ -81,6 +83,9 @@ def assemble(sources: Sources, report: Report) -> Site | None:
                 parts["tables"][kind.key] = read_table(kind, source.path, source.text, report)
         elif role == "project":
             parts["projects"].append(read_project(keys["key"], source.path, source.text, report))
+        elif role == "acknowledgements":
+            folder = f"content/departments/{keys['dept']}/{keys['year']}"
+            parts[role] = read_acknowledgements(folder, source.path, source.text, report)
         else:
             reader = {"explanation": read_explanation, "goals": read_goals, "glossary": read_glossary}[role]
             parts[role] = reader(source.path, source.text, report)
@@ -133,6 +138,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         glossary=parts.get("glossary") or (),
         projects=tuple(sorted(projects, key=lambda p: (p.seq, p.key))),
         where=Location(f"{folder}/disclosure.yaml", 1, 1),
+        acknowledgements=parts.get("acknowledgements") or (),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.assemble import assemble
+from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Location, Report
 from generator.loader import read_sources
 from generator.model import Site
@@ -34,10 +35,16 @@ def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
 
 
 def load_site(root: Path, report: Report) -> Site | None:
-    """Read and check everything; the model, or None when it cannot be built."""
-    site = assemble(read_sources(root), report)
-    if site is not None and not (root / "themes" / site.config.theme / "templates").is_dir():
+    """Read and check everything; the model, or None when it cannot be built.
+
+    Structure problems come from the schema; the budget rules run only on a model whose
+    files all loaded, so that one broken file is not reported as a dozen wrong sums.
+    """
+    site = assemble(read_sources(Path(root)), report)
+    if site is not None and not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
         report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+    if site is not None and not report.errors:
+        apply_acknowledgements(site, run_checks(site), report)
     return site
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__
-from generator.build import build
-from generator.diagnostics import BuildFailed
+from generator.build import build, load_site
+from generator.diagnostics import BuildFailed, Report
 
 
 def _progress(stream):
@@ -42,6 +43,21 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    report = Report()
+    started = time.perf_counter()
+    load_site(Path(args.source).resolve(), report)
+    failed = report.failed(args.strict)
+    if args.format == "json":
+        print(report.format_json())
+    else:
+        if report.diagnostics:
+            print(report.format_text())
+        else:
+            print(f"0 error(s), 0 warning(s): checked in {time.perf_counter() - started:.2f} s")
+    return 1 if failed else 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="disclose", description="Build a public budget-disclosure portal (部门预算公开).")
     parser.add_argument("--version", action="version", version=f"disclose {__version__}")
@@ -53,6 +69,12 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--quiet", action="store_true", help="print nothing but problems")
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build_parser.set_defaults(run=cmd_build)
+
+    check_parser = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
+    check_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    check_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_parser.set_defaults(run=cmd_check)
     return parser
 
 

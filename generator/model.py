@@ -9,9 +9,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.diagnostics import Location
-from generator.tables import TableKind
+from generator.indicators import ParsedValue
+from generator.tables import STANDARD_TABLES, TableKind
+
+DEFAULT_REQUIRED_SECTIONS = (
+    "duties_and_organization",
+    "budget_overview",
+    "operating_costs",
+    "three_public",
+    "performance_goals",
+    "projects",
+    "procurement",
+    "assets",
+    "glossary",
+)
 
 Cell = Decimal | str | None  # None is a blank cell, distinct from zero
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """The `checks:` part of site.yaml: how strict `disclose check` is for this portal."""
+
+    tolerance: Decimal = Decimal("0.01")  # a difference up to this is a rounding warning
+    required_tables: tuple[str, ...] = tuple(kind.key for kind in STANDARD_TABLES)  # for scope: full
+    required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS  # 情况说明 section ids, for scope: full
 
 
 @dataclass(frozen=True)
@@ -23,6 +45,7 @@ class SiteConfig:
     theme: str = "default"
     contact: str = ""
     footer: str = ""
+    checks: CheckSettings = CheckSettings()
 
     @property
     def base_path(self) -> str:
@@ -47,7 +70,9 @@ class Table:
     where: Location
 
     def value(self, row: Row, key: str) -> Cell:
-        return row.cells[self.kind.keys.index(key)]
+        """The cell of `row` in column `key`; None for a blank cell or a column the kind lacks."""
+        keys = self.kind.keys
+        return row.cells[keys.index(key)] if key in keys else None
 
     @property
     def is_empty(self) -> bool:
@@ -59,6 +84,7 @@ class Section:
     id: str
     title: str
     body: str  # Markdown
+    where: Location = Location("")  # where the body starts
 
 
 @dataclass(frozen=True)
@@ -104,6 +130,7 @@ class Indicator:
     value: str  # 指标值 exactly as published
     basis: str
     where: Location
+    parsed: ParsedValue = ParsedValue("text")
 
 
 @dataclass(frozen=True)
@@ -121,6 +148,22 @@ class Project:
     goals: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     where: Location
+    field_locations: tuple[tuple[str, Location], ...] = ()  # where each top-level field stands
+
+    def at(self, field: str) -> Location:
+        """Where a field such as "budget" or "spending_plan.june" is written; the file if unknown."""
+        return dict(self.field_locations).get(field, self.where)
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """An editor's word that a diagnostic is a known problem of the published document."""
+
+    rule: str
+    file: str  # relative to the project root
+    field: str
+    reason: str  # shown on the page at that figure
+    where: Location
 
 
 @dataclass(frozen=True)
@@ -136,6 +179,15 @@ class Disclosure:
     glossary: tuple[Term, ...]
     projects: tuple[Project, ...]  # in published order
     where: Location
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+
+    @property
+    def folder(self) -> str:
+        return f"content/departments/{self.department_code}/{self.year}"
+
+    def notes_for(self, file: str) -> dict[str, str]:
+        """Acknowledged problems of one file, by field path, for the page."""
+        return {ack.field: ack.reason for ack in self.acknowledgements if ack.file == file}
 
     def table(self, key: str) -> Table | None:
         for table in self.tables:

@@ -10,7 +10,10 @@ import re
 from decimal import Decimal
 
 from generator.diagnostics import Location, Report
+from generator.indicators import parse_value
 from generator.model import (
+    Acknowledgement,
+    CheckSettings,
     Department,
     Disclosure,
     Explanation,
@@ -201,6 +204,7 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
     if not base_url.endswith("/"):
         base_url += "/"
     return SiteConfig(
+        checks=_read_check_settings(reader, root),
         title=reader.text(root, "title", ""),
         authority=reader.text(root, "authority", ""),
         base_url=base_url,
@@ -209,6 +213,56 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         contact=reader.text(root, "contact", ""),
         footer=reader.text(root, "footer", ""),
     )
+
+
+def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
+    from generator.tables import TABLE_KINDS
+
+    node = root.get("checks")
+    if node is None:
+        return CheckSettings()
+    checks = reader.mapping(node, "checks", ("tolerance", "required_tables", "required_sections"))
+    if checks is None:
+        return CheckSettings()
+    tolerance = reader.number(checks, "tolerance", "checks")
+    tables = reader.text_list(checks, "required_tables", "checks")
+    sections = reader.text_list(checks, "required_sections", "checks")
+    for index, key in enumerate(tables):
+        if key not in TABLE_KINDS:
+            reader.error(checks.mark, f"unknown table '{key}' in required_tables", "schema.choice", f"checks.required_tables[{index}]")
+    for index, key in enumerate(sections):
+        if key not in SECTION_IDS:
+            reader.error(checks.mark, f"unknown section id '{key}' in required_sections", "schema.choice", f"checks.required_sections[{index}]")
+    return CheckSettings(
+        tolerance=tolerance if tolerance is not None else CheckSettings.tolerance,
+        required_tables=tables or CheckSettings.required_tables,
+        required_sections=sections or CheckSettings.required_sections,
+    )
+
+
+
+
+def read_acknowledgements(folder: str, path: str, text: str | None, report: Report) -> tuple[Acknowledgement, ...]:
+    reader = FileReader(path, report)
+    root = reader.root(text, ("acknowledgements",))
+    if root is None:
+        return ()
+    found = []
+    for index, node in enumerate(reader.sequence(root, "acknowledgements", "")):
+        field = join("acknowledgements", index)
+        ack = reader.mapping(node, field, ("rule", "file", "field", "reason"), required=("rule", "file", "reason"))
+        if ack is None:
+            continue
+        found.append(
+            Acknowledgement(
+                rule=reader.text(ack, "rule", field),
+                file=f"{folder}/{reader.text(ack, 'file', field)}",
+                field=reader.text(ack, "field", field),
+                reason=reader.text(ack, "reason", field),
+                where=reader.at(ack.mark),
+            )
+        )
+    return tuple(found)
 
 
 def read_department_head(code: str, path: str, text: str | None, report: Report) -> dict | None:
@@ -302,7 +356,11 @@ def read_explanation(path: str, text: str | None, report: Report) -> Explanation
         if section_id in seen:
             reader.error(section.mark, f"section '{section_id}' appears twice (first as sections[{seen[section_id]}])", "schema.duplicate", field)
         seen[section_id] = index
-        sections.append(Section(section_id, reader.text(section, "title", field), reader.text(section, "body", field)))
+        body = section.get("body")
+        body_line = body.mark.line + (1 if isinstance(body, Scalar) and body.quoted and body.text.count("\n") else 0) if body else section.mark.line
+        sections.append(
+            Section(section_id, reader.text(section, "title", field), reader.text(section, "body", field), Location(path, body_line, 1))
+        )
     return Explanation(
         title=reader.text(root, "title", ""),
         preamble=reader.text(root, "preamble", ""),
@@ -376,7 +434,16 @@ def read_project(key: str, path: str, text: str | None, report: Report) -> Proje
         goals=reader.text_list(root, "goals", ""),
         indicators=_read_indicators(reader, root),
         where=Location(path, 1, 1),
+        field_locations=_field_locations(reader, root),
     )
+
+
+def _field_locations(reader: FileReader, root: Mapping) -> tuple:
+    found = [(key, reader.at(mark)) for key, mark in root.key_marks.items()]
+    plan = root.get("spending_plan")
+    if isinstance(plan, Mapping):
+        found += [(f"spending_plan.{key}", reader.at(mark)) for key, mark in plan.key_marks.items()]
+    return tuple(found)
 
 
 def _read_plan(reader: FileReader, root: Mapping) -> tuple[PlanPoint, ...]:
@@ -397,9 +464,8 @@ def _read_indicators(reader: FileReader, root: Mapping) -> tuple[Indicator, ...]
         field = join("indicators", index)
         row = reader.mapping(node, field, _INDICATOR_KEYS, required=("level1", "level2", "name"))
         if row is not None:
-            indicators.append(
-                Indicator(*(reader.text(row, key, field) for key in _INDICATOR_KEYS), where=reader.at(row.mark))
-            )
+            values = [reader.text(row, key, field) for key in _INDICATOR_KEYS]
+            indicators.append(Indicator(*values, where=reader.at(row.mark), parsed=parse_value(values[4])))
     return tuple(indicators)
 
 

@@ -1,0 +1,64 @@
+"""`disclose check`: every rule over the model, as diagnostics; acknowledged ones set apart.
+
+Each rule has its own id; each module checks one kind of thing:
+
+- arithmetic: sums inside each standard table (rows, 类/款/项 hierarchy, totals)
+- crosstable: the same figure in different tables, and the projects against 项目支出
+- projects: project tables and their performance indicators
+- completeness: required tables and sections, empty-table statements, leftovers, years
+- prose: figures cited in the explanation against the tables
+"""
+
+from __future__ import annotations
+
+from generator.checks import arithmetic, completeness, crosstable, projects, prose
+from generator.diagnostics import Diagnostic, Report
+from generator.model import Site
+
+RULE_MODULES = (arithmetic, crosstable, projects, completeness, prose)
+
+
+def run_checks(site: Site) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    tolerance = site.config.checks.tolerance
+    for dept in site.departments:
+        for disclosure in dept.disclosures:
+            for module in RULE_MODULES:
+                found.extend(module.check(dept, disclosure, site.config.checks, tolerance))
+    return found
+
+
+def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) -> list[Diagnostic]:
+    """Add unacknowledged diagnostics to the report; return the acknowledged ones.
+
+    An acknowledgement that matches nothing is itself reported, so a fixed figure or a
+    moved field does not leave a stale note on the page.
+    """
+    acknowledgements = [ack for dept in site.departments for d in dept.disclosures for ack in d.acknowledgements]
+    used = set()
+    acknowledged = []
+    for diagnostic in found:
+        match = next(
+            (
+                index
+                for index, ack in enumerate(acknowledgements)
+                if ack.rule == diagnostic.rule
+                and ack.file == diagnostic.location.path
+                and ack.field == diagnostic.field
+            ),
+            None,
+        )
+        if match is None:
+            report.add(diagnostic)
+        else:
+            used.add(match)
+            acknowledged.append(diagnostic)
+    for index, ack in enumerate(acknowledgements):
+        if index not in used:
+            report.warning(
+                ack.where,
+                f"acknowledgement matches no diagnostic: {ack.rule} at {ack.file} {ack.field}",
+                "ack.unused",
+                f"acknowledgements[{index}]",
+            )
+    return acknowledged

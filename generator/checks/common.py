@@ -1,0 +1,35 @@
+"""What every rule module shares: comparing figures with the rounding tolerance."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.diagnostics import Diagnostic, Location, Severity
+
+
+def total(values) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
+
+
+def show(value) -> str:
+    return "blank" if value is None else format(value, "f")
+
+
+def compare(rule: str, where: Location, field: str, what: str, stated, computed: Decimal, tolerance: Decimal, how: str):
+    """A diagnostic when the stated figure differs from the computed one, else None.
+
+    A difference up to the tolerance (0.01 万元 by default) is a rounding warning; more is an error.
+    """
+    difference = abs((stated or Decimal(0)) - computed)
+    if difference == 0:
+        return None
+    rounding = difference <= tolerance
+    message = (
+        f"{what} is {show(stated)}, but {how} {format(computed, 'f')} "
+        f"(difference {format(difference, 'f')}{', within rounding' if rounding else ''})"
+    )
+    return Diagnostic(where, Severity.WARNING if rounding else Severity.ERROR, message, rule, field)
+
+
+def problem(rule: str, where: Location, field: str, message: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic(where, severity, message, rule, field)

@@ -1,0 +1,90 @@
+"""A full disclosure is complete: its tables and sections are there, empty tables say so,
+no template leftovers remain, and years in titles fit the disclosure year."""
+
+from __future__ import annotations
+
+import re
+
+from generator.checks.common import problem
+from generator.diagnostics import Location, Severity
+from generator.indicators import years_in
+from generator.model import Disclosure
+from generator.tables import TABLE_KINDS
+
+EMPTY_STATEMENT = re.compile(r"空表|无.*(?:预算|安排|支出|收入)|本表为空|没有")
+PLACEHOLDER = re.compile(r"X{2,}|Ｘ{2,}|×{2,}|待填写|待补充|待定|（?\{[^}]*\}）?|【单位】|某某|＊{2,}|\*{3,}")
+
+
+def check(dept, disclosure: Disclosure, settings, tolerance):
+    if disclosure.scope == "full":
+        yield from _required(disclosure, settings)
+    for table in disclosure.tables:
+        if table.is_empty and not EMPTY_STATEMENT.search(table.note):
+            yield problem("table.empty-without-note", table.where, "note",
+                          f"{table.kind.title} has no rows and no statement such as '本表为空表' or '无…安排'")
+    yield from _placeholders(dept, disclosure)
+    yield from _years(disclosure)
+
+
+def _required(disclosure: Disclosure, settings):
+    folder = disclosure.folder
+    for key in settings.required_tables:
+        if disclosure.table(key) is None:
+            yield problem("complete.table-missing", Location(f"{folder}/tables/{key}.yaml"), "",
+                          f"a full disclosure publishes {TABLE_KINDS[key].title}: tables/{key}.yaml is missing "
+                          "(an empty table is published with its note, e.g. 空表列示)")
+    present = {s.id for s in disclosure.explanation.sections} if disclosure.explanation else set()
+    for section in settings.required_sections:
+        if section not in present:
+            yield problem("complete.section-missing", Location(f"{folder}/explanation.yaml"), "sections",
+                          f"a full disclosure's 情况说明 has a '{section}' section")
+
+
+def _text_fields(dept, disclosure: Disclosure):
+    """(location, field, text) for every free-text field of the disclosure."""
+    yield disclosure.where, "title", disclosure.title
+    for table in disclosure.tables:
+        yield table.where, "note", table.note
+        for index, row in enumerate(table.rows):
+            for column, value in zip(table.kind.columns, row.cells):
+                if isinstance(value, str) and column.kind == "text":
+                    yield row.where, f"rows[{index}].{column.key}", value
+    if disclosure.explanation:
+        path = f"{disclosure.folder}/explanation.yaml"
+        yield Location(path, 1, 1), "title", disclosure.explanation.title
+        yield Location(path, 1, 1), "preamble", disclosure.explanation.preamble
+        for index, section in enumerate(disclosure.explanation.sections):
+            yield section.where, f"sections[{index}].title", section.title
+            yield section.where, f"sections[{index}].body", section.body
+    for project in disclosure.projects:
+        yield project.at("name"), "name", project.name
+        yield project.at("purpose"), "purpose", project.purpose
+        for index, goal in enumerate(project.goals):
+            yield project.at("goals"), f"goals[{index}]", goal
+        for index, indicator in enumerate(project.indicators):
+            for key in ("name", "description", "value", "basis"):
+                yield indicator.where, f"indicators[{index}].{key}", getattr(indicator, key)
+
+
+def _placeholders(dept, disclosure: Disclosure):
+    for where, field, text in _text_fields(dept, disclosure):
+        match = PLACEHOLDER.search(text or "")
+        if match:
+            yield problem("text.placeholder", where, field, f"template leftover '{match.group(0)}' in the text")
+
+
+def _years(disclosure: Disclosure):
+    titles = [(disclosure.where, "title", disclosure.title)]
+    if disclosure.explanation:
+        titles.append((Location(f"{disclosure.folder}/explanation.yaml", 1, 1), "title", disclosure.explanation.title))
+    for where, field, title in titles:
+        years = years_in(title)
+        if years and disclosure.year not in years:
+            yield problem("text.year", where, field, f"title names {', '.join(map(str, years))}, but this is the {disclosure.year} disclosure")
+    for project in disclosure.projects:
+        years = years_in(project.name)
+        strange = [y for y in years if y > disclosure.year or y < disclosure.year - 2]
+        if strange:
+            yield problem("project.name-year", project.at("name"), "name",
+                          f"project name names {', '.join(map(str, strange))}, far from the disclosure year {disclosure.year}",
+                          Severity.WARNING)

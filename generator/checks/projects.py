@@ -1,0 +1,99 @@
+"""Project performance-target tables: funds, spending plan, indicator taxonomy and values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from generator.checks.common import compare, problem, show, total
+from generator.diagnostics import Location, Severity
+from generator.indicators import DATE, NUMBER, PERIOD, parse_percent, years_in
+from generator.model import Disclosure, Project
+
+TAXONOMY = {
+    "产出指标": {"数量指标", "质量指标", "时效指标", "成本指标"},
+    "效益指标": {"经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"},
+    "满意度指标": {"服务对象满意度指标"},
+    "成本指标": {"经济成本指标", "社会成本指标", "生态环境成本指标"},
+}
+WARNING = Severity.WARNING
+
+
+def check(dept, disclosure: Disclosure, settings, tolerance):
+    for project in disclosure.projects:
+        yield from _funds(project, tolerance)
+        yield from _plan(project)
+        yield from _indicators(project, disclosure.year)
+
+
+def _funds(project: Project, tolerance):
+    if project.fiscal_funds is None and project.other_funds is None:
+        return
+    found = compare(
+        "project.funds-sum", project.at("budget"), "budget", f"项目 {project.name} 预算数", project.budget,
+        total([project.fiscal_funds, project.other_funds]), tolerance, "财政资金 + 其他资金 =",
+    )
+    if found:
+        yield found
+
+
+def _plan(project: Project):
+    """资金支出计划 is cumulative: it rises, stays within 0–100%, and ends at 100%."""
+    points = [(p, parse_percent(p.text)) for p in project.spending_plan if p.text]
+    previous = None
+    for point, value in points:
+        field = f"spending_plan.{point.month}"
+        if value is None:
+            yield problem("plan.not-percent", project.at(field), field, f"资金支出计划 {point.label} '{point.text}' is not a percentage")
+            continue
+        if not Decimal(0) <= value <= Decimal(100):
+            yield problem("plan.out-of-range", project.at(field), field, f"资金支出计划 {point.label} is {point.text}, outside 0–100%")
+        if previous is not None and value < previous[1]:
+            yield problem("plan.falls", project.at(field), field,
+                          f"资金支出计划 is cumulative but falls from {previous[0].text} ({previous[0].label}) to {point.text} ({point.label})")
+        previous = (point, value)
+    if previous is not None and previous[1] is not None and previous[1] != 100 and Decimal(0) <= previous[1] <= 100:
+        point = previous[0]
+        yield problem("plan.incomplete", project.at(f"spending_plan.{point.month}"), f"spending_plan.{point.month}",
+                      f"资金支出计划 ends at {point.text} ({point.label}), not 100%")
+
+
+def _project_year(project: Project, year: int) -> int:
+    years = [y for y in years_in(project.name) if year - 3 <= y <= year + 1]
+    return max(years) if years else year
+
+
+def _indicators(project: Project, year: int):
+    levels1 = set()
+    own_year = _project_year(project, year)
+    for index, indicator in enumerate(project.indicators):
+        at = indicator.where
+        field = f"indicators[{index}]"
+        levels1.add(indicator.level1)
+        allowed = TAXONOMY.get(indicator.level1)
+        if allowed is None:
+            yield problem("indicator.taxonomy", at, f"{field}.level1",
+                          f"一级指标 '{indicator.level1}' is not one of {', '.join(TAXONOMY)}", WARNING)
+        elif indicator.level2 not in allowed:
+            yield problem("indicator.taxonomy", at, f"{field}.level2",
+                          f"二级指标 '{indicator.level2}' does not belong under {indicator.level1} (expected one of {', '.join(sorted(allowed))})", WARNING)
+        parsed = indicator.parsed
+        value_field = f"{field}.value"
+        is_cost = "成本指标" in (indicator.level1, indicator.level2)
+        amount = parsed.amount_in_wan
+        if is_cost and amount is not None and parsed.comparator in ("≤", "<", "=", "") and project.budget is not None and amount > project.budget:
+            yield problem("indicator.cost-over-budget", at, value_field,
+                          f"成本指标 {indicator.name} '{indicator.value}' exceeds the project's 预算数 {show(project.budget)} 万元")
+        if parsed.kind == NUMBER and parsed.is_percent and parsed.number > 100:
+            yield problem("indicator.percent-over-100", at, value_field,
+                          f"{indicator.name} '{indicator.value}' is a percentage above 100", WARNING)
+        if "满意度" in indicator.level1 + indicator.level2 and parsed.kind == NUMBER and parsed.comparator in ("≤", "<"):
+            yield problem("indicator.satisfaction-upper-bound", at, value_field,
+                          f"satisfaction target {indicator.name} '{indicator.value}' is written as an upper bound ({parsed.comparator})", WARNING)
+        if parsed.kind in (DATE, PERIOD) and any(y < own_year for y in parsed.years):
+            yield problem("indicator.year", at, value_field,
+                          f"{indicator.name} '{indicator.value}' lies before the project's year {own_year}", WARNING)
+    if project.indicators:
+        if "产出指标" not in levels1 and "成本指标" not in levels1:
+            yield problem("project.no-output-indicator", project.at("indicators"), "indicators", f"项目 {project.name} has no 产出指标")
+        if "效益指标" not in levels1:
+            yield problem("project.no-effect-indicator", project.at("indicators"), "indicators", f"项目 {project.name} has no 效益指标")
