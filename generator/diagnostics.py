@@ -31,6 +31,8 @@ class Diagnostic:
     message: str
     rule: str
     field: str = ""  # the field's path in the document, e.g. rows[12].total
+    expected: str = ""  # for a figure: what the rule computes
+    found: str = ""  # for a figure: what the source says
 
     def format(self) -> str:
         where = f" (at {self.field})" if self.field else ""

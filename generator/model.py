@@ -164,6 +164,7 @@ class Acknowledgement:
     field: str
     reason: str  # shown on the page at that figure
     where: Location
+    found: str = ""  # the figure as published; when given, a changed figure is no longer acknowledged
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ class BodyCell:
     headers: str  # ids of the header cells that describe it ("" when scope alone suffices)
     numeric: bool
     level: int = 0  # classification level from the code length, for indentation
+    note: str = ""  # id of the note that explains this figure (an acknowledged problem)
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,18 @@ class TableView:
     rows: tuple[tuple[BodyCell, ...], ...]
     note: str
     empty: bool
+    notes: tuple["Note", ...] = ()
 
 
-def table_view(table: Table, dom_id: str, caption_detail: str) -> TableView:
+@dataclass(frozen=True)
+class Note:
+    id: str
+    number: int
+    where: str  # e.g. "第 10 行 合计"
+    text: str
+
+
+def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, str] | None = None) -> TableView:
     kind = table.kind
     title = f"表{CHINESE_NUMERALS[kind.number - 1]} {kind.title}" if kind.number else kind.title
     grouped = kind.has_groups
@@ -80,6 +90,8 @@ def table_view(table: Table, dom_id: str, caption_detail: str) -> TableView:
         index += span
     header_rows = (tuple(top), tuple(leaves)) if grouped else (tuple(top),)
 
+    notes = notes or {}
+    found_notes: list[Note] = []
     rows = []
     for number, row in enumerate(table.rows, start=1):
         cells = [BodyCell(str(number), False, "", f"{seq_id}" if grouped else "", True)]
@@ -98,9 +110,46 @@ def table_view(table: Table, dom_id: str, caption_detail: str) -> TableView:
                 headers = " ".join(
                     part for part in (column_ids[index], group_ids.get(index, ""), row_header_id) if part
                 )
-            cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER)))
+            note_id = ""
+            reason = notes.get(f"rows[{number - 1}].{column.key}")
+            if reason:
+                note_id = f"{dom_id}-note-{len(found_notes) + 1}"
+                label = _row_label(table, row)
+                where = f"第 {number} 行{(' ' + label) if label else ''} · {_column_label(column)}"
+                found_notes.append(Note(note_id, len(found_notes) + 1, where, reason))
+            cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER), note=note_id))
         rows.append(tuple(cells))
-    return TableView(dom_id, title, caption_detail, header_rows, tuple(rows), table.note, table.is_empty)
+    return TableView(dom_id, title, caption_detail, header_rows, tuple(rows), table.note, table.is_empty, tuple(found_notes))
+
+
+def _row_label(table: Table, row) -> str:
+    parts = [figure(row.cells[i]) for i, c in enumerate(table.kind.columns) if c.row_header and row.cells[i]]
+    return " / ".join(parts)
+
+
+def _column_label(column) -> str:
+    return f"{column.group} {column.label}" if column.group else column.label
+
+
+class PageNotes:
+    """Numbers the acknowledged problems of one file as a page shows them, in order of use."""
+
+    def __init__(self, prefix: str, notes: dict[str, str]):
+        self.prefix = prefix
+        self.notes = notes
+        self.items: list[Note] = []
+
+    def ref(self, field: str, where: str = "") -> str:
+        """The note id for a field, or "" when nothing is acknowledged there."""
+        reason = self.notes.get(field)
+        if not reason:
+            return ""
+        for note in self.items:
+            if note.text == reason and note.where == where:
+                return note.id
+        note = Note(f"{self.prefix}-{len(self.items) + 1}", len(self.items) + 1, where, reason)
+        self.items.append(note)
+        return note.id
 
 
 def _headers(grouped: bool, column_id: str, group_id: str | None) -> str:

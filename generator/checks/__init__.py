@@ -45,6 +45,7 @@ def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) 
                 if ack.rule == diagnostic.rule
                 and ack.file == diagnostic.location.path
                 and ack.field == diagnostic.field
+                and (not ack.found or ack.found == diagnostic.found)
             ),
             None,
         )

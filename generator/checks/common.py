@@ -28,8 +28,9 @@ def compare(rule: str, where: Location, field: str, what: str, stated, computed:
         f"{what} is {show(stated)}, but {how} {format(computed, 'f')} "
         f"(difference {format(difference, 'f')}{', within rounding' if rounding else ''})"
     )
-    return Diagnostic(where, Severity.WARNING if rounding else Severity.ERROR, message, rule, field)
+    severity = Severity.WARNING if rounding else Severity.ERROR
+    return Diagnostic(where, severity, message, rule, field, expected=format(computed, "f"), found=show(stated))
 
 
-def problem(rule: str, where: Location, field: str, message: str, severity: Severity = Severity.ERROR) -> Diagnostic:
-    return Diagnostic(where, severity, message, rule, field)
+def problem(rule: str, where: Location, field: str, message: str, severity: Severity = Severity.ERROR, found: str = "") -> Diagnostic:
+    return Diagnostic(where, severity, message, rule, field, found=found)

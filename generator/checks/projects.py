@@ -43,18 +43,18 @@ def _plan(project: Project):
     for point, value in points:
         field = f"spending_plan.{point.month}"
         if value is None:
-            yield problem("plan.not-percent", project.at(field), field, f"资金支出计划 {point.label} '{point.text}' is not a percentage")
+            yield problem("plan.not-percent", project.at(field), field, f"资金支出计划 {point.label} '{point.text}' is not a percentage", found=point.text)
             continue
         if not Decimal(0) <= value <= Decimal(100):
-            yield problem("plan.out-of-range", project.at(field), field, f"资金支出计划 {point.label} is {point.text}, outside 0–100%")
+            yield problem("plan.out-of-range", project.at(field), field, f"资金支出计划 {point.label} is {point.text}, outside 0–100%", found=point.text)
         if previous is not None and value < previous[1]:
             yield problem("plan.falls", project.at(field), field,
-                          f"资金支出计划 is cumulative but falls from {previous[0].text} ({previous[0].label}) to {point.text} ({point.label})")
+                          f"资金支出计划 is cumulative but falls from {previous[0].text} ({previous[0].label}) to {point.text} ({point.label})", found=point.text)
         previous = (point, value)
     if previous is not None and previous[1] is not None and previous[1] != 100 and Decimal(0) <= previous[1] <= 100:
         point = previous[0]
         yield problem("plan.incomplete", project.at(f"spending_plan.{point.month}"), f"spending_plan.{point.month}",
-                      f"资金支出计划 ends at {point.text} ({point.label}), not 100%")
+                      f"资金支出计划 ends at {point.text} ({point.label}), not 100%", found=point.text)
 
 
 def _project_year(project: Project, year: int) -> int:
@@ -82,16 +82,16 @@ def _indicators(project: Project, year: int):
         amount = parsed.amount_in_wan
         if is_cost and amount is not None and parsed.comparator in ("≤", "<", "=", "") and project.budget is not None and amount > project.budget:
             yield problem("indicator.cost-over-budget", at, value_field,
-                          f"成本指标 {indicator.name} '{indicator.value}' exceeds the project's 预算数 {show(project.budget)} 万元")
+                          f"成本指标 {indicator.name} '{indicator.value}' exceeds the project's 预算数 {show(project.budget)} 万元", found=indicator.value)
         if parsed.kind == NUMBER and parsed.is_percent and parsed.number > 100:
             yield problem("indicator.percent-over-100", at, value_field,
-                          f"{indicator.name} '{indicator.value}' is a percentage above 100", WARNING)
+                          f"{indicator.name} '{indicator.value}' is a percentage above 100", WARNING, found=indicator.value)
         if "满意度" in indicator.level1 + indicator.level2 and parsed.kind == NUMBER and parsed.comparator in ("≤", "<"):
             yield problem("indicator.satisfaction-upper-bound", at, value_field,
-                          f"satisfaction target {indicator.name} '{indicator.value}' is written as an upper bound ({parsed.comparator})", WARNING)
+                          f"satisfaction target {indicator.name} '{indicator.value}' is written as an upper bound ({parsed.comparator})", WARNING, found=indicator.value)
         if parsed.kind in (DATE, PERIOD) and any(y < own_year for y in parsed.years):
             yield problem("indicator.year", at, value_field,
-                          f"{indicator.name} '{indicator.value}' lies before the project's year {own_year}", WARNING)
+                          f"{indicator.name} '{indicator.value}' lies before the project's year {own_year}", WARNING, found=indicator.value)
     if project.indicators:
         if "产出指标" not in levels1 and "成本指标" not in levels1:
             yield problem("project.no-output-indicator", project.at("indicators"), "indicators", f"项目 {project.name} has no 产出指标")
