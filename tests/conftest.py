@@ -40,10 +40,10 @@ def tiny_content() -> dict:
             "region": "测试市",
             "duties": ["（一）负责测试。"],
         },
-        f"{year}/disclosure.yaml": {"title": "测试部门2025年部门预算", "scope": "full"},
+        f"{year}/disclosure.yaml": {"title": "测试部门2025年部门预算", "scope": "targets"},
         f"{year}/tables/three_public.yaml": {
             "rows": [
-                {"name": "“三公”经费小计", "total": "2.92", "general_budget": "2.92"},
+                {"name": "“三公”经费小计", "total": "0.56", "general_budget": "0.56"},
                 {"name": "一、因公出国（境）费"},
                 {"name": "三、公务接待费", "total": "0.56", "general_budget": "0.56"},
             ]
@@ -60,10 +60,19 @@ def tiny_content() -> dict:
             "indicators": [
                 {"level1": "产出指标", "level2": "数量指标", "name": "次数", "description": "测试次数", "value": "≥7次"},
                 {"level1": "产出指标", "level2": "质量指标", "name": "合格率", "description": "合格率", "value": "100%"},
+                {"level1": "效益指标", "level2": "社会效益指标", "name": "效果", "description": "效果", "value": "进一步提升"},
                 {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "description": "满意度", "value": "≥90%"},
             ],
         },
-        f"{year}/projects/p-nocode.yaml": {"seq": "2", "name": "示例项目", "budget": "5.50"},
+        f"{year}/projects/p-nocode.yaml": {
+            "seq": "2",
+            "name": "示例项目",
+            "budget": "5.50",
+            "indicators": [
+                {"level1": "产出指标", "level2": "数量指标", "name": "次数", "description": "次数", "value": "≥1次"},
+                {"level1": "效益指标", "level2": "社会效益指标", "name": "效果", "description": "效果", "value": "进一步提升"},
+            ],
+        },
     }
 
 

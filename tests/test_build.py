@@ -160,8 +160,11 @@ def injected_site() -> dict:
         "duties": [PAYLOAD],
         "organization": [{"name": PAYLOAD, "nature": PAYLOAD, "level": PAYLOAD, "funding": PAYLOAD}],
     }
-    files[f"{year}/disclosure.yaml"] = {"title": PAYLOAD, "scope": "full", "source": PAYLOAD}
-    files[f"{year}/tables/three_public.yaml"] = {"note": PAYLOAD, "rows": [{"name": PAYLOAD, "total": "1.00"}]}
+    files[f"{year}/disclosure.yaml"] = {"title": PAYLOAD, "scope": "targets", "source": PAYLOAD}
+    files[f"{year}/tables/three_public.yaml"] = {
+        "note": PAYLOAD,
+        "rows": [{"name": PAYLOAD, "total": "1.00", "general_budget": "1.00"}],
+    }
     files[f"{year}/tables/procurement.yaml"] = {
         "note": PAYLOAD,
         "rows": [{"project": PAYLOAD, "item": PAYLOAD, "catalogue_code": PAYLOAD, "unit": PAYLOAD}],
@@ -181,8 +184,16 @@ def injected_site() -> dict:
     project.update(name=PAYLOAD, unit=PAYLOAD, purpose=PAYLOAD, goals=[PAYLOAD])
     project["spending_plan"] = {"march": PAYLOAD}
     project["indicators"] = [
-        {key: PAYLOAD for key in ("level1", "level2", "name", "description", "value", "basis")}
+        {key: PAYLOAD for key in ("level1", "level2", "name", "description", "value", "basis")},
+        {"level1": "产出指标", "level2": "数量指标", "name": PAYLOAD, "value": PAYLOAD},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": PAYLOAD, "value": PAYLOAD},
     ]
+    # an acknowledged problem: its reason is shown on the page, escaped like any text
+    files[f"{year}/acknowledgements.yaml"] = {
+        "acknowledgements": [
+            {"rule": "plan.not-percent", "file": "projects/P001.yaml", "field": "spending_plan.march", "reason": PAYLOAD}
+        ]
+    }
     return files
 
 
