@@ -100,9 +100,10 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
         for index, column in enumerate(kind.columns):
             value = row.cells[index]
             if column.row_header:
+                # A blank row-header cell (one side of table 1 left empty) is an ordinary cell.
                 row_header_id = f"{dom_id}-r{number}-c{index + 1}" if value else ""
                 cells.append(
-                    BodyCell(figure(value), True, row_header_id, _headers(grouped, column_ids[index], group_ids.get(index)), False, level)
+                    BodyCell(figure(value), bool(value), row_header_id, _headers(grouped, column_ids[index], group_ids.get(index)), False, level)
                 )
                 continue
             headers = ""
@@ -138,6 +139,7 @@ class PageNotes:
         self.prefix = prefix
         self.notes = notes
         self.items: list[Note] = []
+        self.used: set[str] = set()
 
     def ref(self, field: str, where: str = "") -> str:
         """The note id for a field, or "" when nothing is acknowledged there."""
@@ -149,7 +151,19 @@ class PageNotes:
                 return note.id
         note = Note(f"{self.prefix}-{len(self.items) + 1}", len(self.items) + 1, where, reason)
         self.items.append(note)
+        self.used.add(field)
         return note.id
+
+    def rest(self) -> list[Note]:
+        """Notes on fields the page did not show at a figure, so that none is ever hidden."""
+        rest = []
+        for field, reason in self.notes.items():
+            if field not in self.used:
+                self.used.add(field)
+                note = Note(f"{self.prefix}-{len(self.items) + 1}", len(self.items) + 1, field, reason)
+                self.items.append(note)
+                rest.append(note)
+        return rest
 
 
 def _headers(grouped: bool, column_id: str, group_id: str | None) -> str:
@@ -175,6 +189,7 @@ class IndicatorCell:
     id: str = ""
     rowspan: int = 1
     headers: str = ""
+    key: str = ""  # for data cells: the indicator field shown
 
 
 def indicator_rows(project: Project, dom_id: str, columns: tuple[str, ...]) -> tuple[tuple[IndicatorCell, ...], ...]:
@@ -197,7 +212,7 @@ def indicator_rows(project: Project, dom_id: str, columns: tuple[str, ...]) -> t
         context = f"{level1_id} {level2_id} {name_id}"
         cells.append(IndicatorCell(indicator.name, "name", name_id, 1, f"{dom_id}-h-name {level1_id} {level2_id}"))
         for key in columns:
-            cells.append(IndicatorCell(getattr(indicator, key), "data", "", 1, f"{dom_id}-h-{key} {context}"))
+            cells.append(IndicatorCell(getattr(indicator, key), "data", "", 1, f"{dom_id}-h-{key} {context}", key))
         rows.append(tuple(cells))
     return tuple(rows)
 

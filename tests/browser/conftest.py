@@ -133,7 +133,10 @@ def chromium():
     except ImportError as error:  # pragma: no cover - depends on the machine
         pytest.fail(f"Python Playwright is not installed ({error}): {SETUP_HINT}", pytrace=False)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - any launch failure is a setup problem
+            pytest.fail(f"could not launch {CHROMIUM} ({error}): {SETUP_HINT}", pytrace=False)
         try:
             yield browser
         finally:
