@@ -16,6 +16,9 @@ from generator.loader import read_sources
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderError, load_strings, make_environment, render_pages
+from generator.search.documents import site_documents
+from generator.search.engine import write_index
+from generator.search.static import export_site, search_page_info
 from generator.writer import OutputError, check_output_dir, read_assets, write_site
 
 
@@ -32,6 +35,11 @@ def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
     """Template folders and static folders, the site's own first so they override the theme."""
     theme_dir = root / "themes" / theme
     return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
+
+
+def search_index_dir(root: Path) -> Path:
+    """The whoosh index `disclose search` reads: a cache beside the sources, never published."""
+    return Path(root) / ".disclose-cache" / "whoosh"
 
 
 def load_site(root: Path, report: Report) -> Site | None:
@@ -63,7 +71,8 @@ def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> B
 
     template_dirs, static_dirs = theme_dirs(root, site.config.theme)
     env = make_environment(template_dirs, site)
-    pages = site_pages(site, load_strings(site.config.language))
+    docs = site_documents(site)
+    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
     try:
         files = render_pages(env, pages, progress)
     except RenderError as exc:
@@ -71,7 +80,9 @@ def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> B
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
         raise BuildFailed(report) from exc
     assets = read_assets(static_dirs)
+    files.update(export_site(docs))
     write_site(Path(output), files, assets)
+    write_index(search_index_dir(root), docs)
     return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report)
 
 

@@ -58,6 +58,30 @@ def cmd_check(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_search(args) -> int:
+    from generator.search.documents import site_documents
+    from generator.search.engine import index_is_current, search, write_index
+    from generator.build import search_index_dir
+
+    root = Path(args.source).resolve()
+    report = Report()
+    site = load_site(root, report)
+    if site is None or report.errors:
+        print(report.format_text(), file=sys.stderr)
+        return 1
+    index_dir = search_index_dir(root)
+    docs = site_documents(site)
+    if args.reindex or not index_is_current(index_dir, docs):
+        write_index(index_dir, docs)
+    hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
+    base = site.config.base_path
+    for hit in hits:
+        where = " · ".join(part for part in (hit.dept_name, f"{hit.year}年" if hit.year else "", f"预算数 {hit.budget} 万元" if hit.budget else "") if part)
+        print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
+    print(f"{len(hits)} result(s) for {args.query!r}", file=sys.stderr)
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="disclose", description="Build a public budget-disclosure portal (部门预算公开).")
     parser.add_argument("--version", action="version", version=f"disclose {__version__}")
@@ -75,6 +99,15 @@ def make_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check_parser.set_defaults(run=cmd_check)
+
+    search_parser = commands.add_parser("search", help="search the portal from the terminal (the same index words as the site)")
+    search_parser.add_argument("query", help="words, a project code, a department name")
+    search_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    search_parser.add_argument("--dept", help="only this department code")
+    search_parser.add_argument("--year", help="only this year")
+    search_parser.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
+    search_parser.add_argument("--reindex", action="store_true", help="rebuild the index even if it looks current")
+    search_parser.set_defaults(run=cmd_search)
     return parser
 
 

@@ -13,7 +13,7 @@ def crumb(title: str, path: str) -> dict:
     return {"title": title, "path": path}
 
 
-def site_pages(site: Site, strings: dict) -> list[Page]:
+def site_pages(site: Site, strings: dict, search_info: dict) -> list[Page]:
     home = crumb(strings["home"], urls.HOME)
     pages = [Page(urls.HOME, "home.html", {"crumbs": [home]}, site.config.title)]
     for dept in site.departments:
@@ -34,6 +34,9 @@ def site_pages(site: Site, strings: dict) -> list[Page]:
         pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": site.disclosures_in(year), "crumbs": [home, year_crumb]}, title))
     pages.append(
         Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": [home, crumb(strings["glossary"], urls.GLOSSARY)]}, strings["glossary"])
+    )
+    pages.append(
+        Page(urls.SEARCH, "search.html", dict(search_info, crumbs=[home, crumb(strings["search"], urls.SEARCH)]), strings["search"])
     )
     pages.append(Page(urls.NOT_FOUND, "404.html", {"crumbs": [home, crumb(strings["not_found_title"], urls.NOT_FOUND)]}, strings["not_found_title"]))
     return pages

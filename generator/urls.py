@@ -4,6 +4,8 @@ from __future__ import annotations
 
 HOME = ""
 GLOSSARY = "glossary/"
+SEARCH = "search/"
+SEARCH_SCRIPT = "assets/search.js"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/site.css"
 PRINT_STYLESHEET = "assets/print.css"

@@ -1,0 +1,101 @@
+"""What a citizen can find: projects, departments, department-years and their sections.
+
+Pure: the model in, plain documents out (in a stable order, grouped by department-year so
+that the documents of one scope are numbered contiguously).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator import urls
+from generator.model import Department, Disclosure, Site
+from generator.views import figure
+
+SUMMARY_LENGTH = 240
+_MARKUP = re.compile(r"[#*_`>\[\]()|]+")
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    path: str  # site path with optional #anchor, relative to the base path
+    kind: str  # project | department | disclosure | section
+    title: str
+    code: str  # project code or department code
+    body: str
+    dept_code: str
+    dept_name: str
+    year: int  # 0 for a department page
+    budget: str  # 预算数 as published, projects only
+    summary: str  # the text an excerpt is cut from
+
+    @property
+    def scope(self) -> str:
+        return scope_key(self.dept_code, self.year) if self.year else ""
+
+
+def scope_key(dept_code: str, year: int) -> str:
+    return f"{dept_code}-{year}"
+
+
+def plain_text(markdown: str) -> str:
+    return " ".join(_MARKUP.sub(" ", markdown or "").split())
+
+
+def _summary(*texts: str) -> str:
+    return " ".join(t for t in texts if t)[:SUMMARY_LENGTH]
+
+
+def site_documents(site: Site) -> list[SearchDoc]:
+    docs: list[SearchDoc] = []
+    for dept in site.departments:
+        docs.append(_department(dept))
+        for disclosure in dept.disclosures:
+            docs.extend(disclosure_documents(dept, disclosure))
+    return docs
+
+
+def _department(dept: Department) -> SearchDoc:
+    body = " ".join([dept.region, *dept.units, *dept.duties, *(u.name for u in dept.organization)])
+    return SearchDoc(
+        urls.department(dept.code), "department", dept.name, dept.code, body,
+        dept.code, dept.name, 0, "", _summary(dept.region, " ".join(dept.duties)),
+    )
+
+
+def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[SearchDoc]:
+    page = urls.disclosure(dept.code, disclosure.year)
+    base = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year)
+    goals = disclosure.goals
+    goal_text = " ".join([plain_text(goals.overall), *(f"{i.title} {i.goal} {i.indicator}" for i in goals.items)]) if goals else ""
+    docs = [
+        SearchDoc(
+            page, "disclosure", f"{dept.name} {disclosure.year}年", dept.code,
+            " ".join([disclosure.title, disclosure.source, goal_text]),
+            budget="", summary=_summary(disclosure.title, goal_text), **base,
+        )
+    ]
+    if disclosure.explanation:
+        for section in disclosure.explanation.sections:
+            text = plain_text(section.body)
+            if section.id == "duties_and_organization":
+                text = " ".join([text, *dept.duties])
+            if not text:
+                continue
+            docs.append(
+                SearchDoc(
+                    f"{page}#section-{section.id}", "section", f"{section.title}（{dept.name} {disclosure.year}年）",
+                    "", text, budget="", summary=_summary(text), **base,
+                )
+            )
+    for project in disclosure.projects:
+        indicator_text = " ".join(f"{i.name} {i.description}" for i in project.indicators)
+        body = " ".join([dept.name, project.unit, project.purpose, *project.goals, indicator_text])
+        docs.append(
+            SearchDoc(
+                urls.project(dept.code, disclosure.year, project.key), "project", project.name, project.code,
+                body, budget=figure(project.budget), summary=_summary(project.purpose, *project.goals), **base,
+            )
+        )
+    return docs

@@ -1,0 +1,139 @@
+"""The whoosh index behind `disclose search`: built from the same documents and tokens as
+the browser's static index."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.search.documents import SearchDoc
+from generator.search.tokens import query_parts, tokenize
+
+with warnings.catch_warnings():  # whoosh is frozen upstream and warns on import under new Pythons
+    warnings.simplefilter("ignore")
+    from whoosh import index as whoosh_index
+    from whoosh import query as q
+    from whoosh.analysis import Token, Tokenizer
+    from whoosh.fields import ID, STORED, TEXT, Schema
+    from whoosh.scoring import BM25F
+
+SEARCH_FIELDS = ("title", "code", "body")
+
+
+class PairTokenizer(Tokenizer):
+    """whoosh's view of generator.search.tokens.tokenize."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize_=True, mode="", **kwargs):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, position in tokenize(value):
+            token.text = term
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + position
+            yield token
+
+
+def make_schema() -> Schema:
+    analyzer = PairTokenizer()
+    return Schema(
+        path=ID(stored=True, unique=True),
+        kind=ID(stored=True),
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=5.0),
+        code=TEXT(analyzer=analyzer, stored=True, field_boost=5.0),
+        body=TEXT(analyzer=analyzer),
+        dept_code=ID(stored=True),
+        year=ID(stored=True),
+        dept_name=STORED,
+        budget=STORED,
+        summary=STORED,
+    )
+
+
+STAMP = "documents.sha256"
+
+
+def documents_digest(docs: list[SearchDoc]) -> str:
+    digest = hashlib.sha256()
+    for doc in docs:
+        digest.update(repr(doc).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def index_is_current(directory: Path, docs: list[SearchDoc]) -> bool:
+    stamp = Path(directory) / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="ascii") == documents_digest(docs)
+
+
+def write_index(directory: Path, docs: list[SearchDoc]) -> None:
+    """Write a fresh index into `directory`, replacing the previous one only when complete."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".whoosh-", dir=directory.parent))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ix = whoosh_index.create_in(str(staging), make_schema())
+            writer = ix.writer()
+            for doc in docs:
+                writer.add_document(
+                    path=doc.path, kind=doc.kind, title=doc.title, code=doc.code, body=doc.body,
+                    dept_code=doc.dept_code, year=str(doc.year) if doc.year else "",
+                    dept_name=doc.dept_name, budget=doc.budget, summary=doc.summary,
+                )
+            writer.commit()
+        (staging / STAMP).write_text(documents_digest(docs), encoding="ascii")
+        if directory.exists():
+            shutil.rmtree(directory)
+        staging.rename(directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def build_query(text: str, dept: str = "", year: str = ""):
+    parts = query_parts(text)
+    if not parts:
+        return None
+    clauses = []
+    for terms in parts:
+        if len(terms) == 1:
+            clauses.append(q.Or([q.Term(field, terms[0]) for field in SEARCH_FIELDS]))
+        else:
+            clauses.append(q.Or([q.Phrase(field, terms) for field in SEARCH_FIELDS]))
+    if dept:
+        clauses.append(q.Term("dept_code", dept))
+    if year:
+        clauses.append(q.Term("year", str(year)))
+    return q.And(clauses)
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    kind: str
+    title: str
+    dept_name: str
+    year: str
+    budget: str
+    score: float
+
+
+def search(directory: Path, text: str, dept: str = "", year: str = "", limit: int | None = 20) -> list[Hit]:
+    query = build_query(text, dept, year)
+    if query is None:
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ix = whoosh_index.open_dir(str(directory))
+        with ix.searcher(weighting=BM25F()) as searcher:
+            results = searcher.search(query, limit=limit)
+            return [
+                Hit(r["path"], r["kind"], r["title"], r["dept_name"], r["year"], r["budget"], r.score)
+                for r in results
+            ]

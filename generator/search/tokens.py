@@ -1,0 +1,55 @@
+"""The one tokenizer: build time, `disclose search` and the browser (search.js) all cut text
+the same way, so they cannot disagree.
+
+- Text is NFKC-normalised and lower-cased (full-width letters and digits become ASCII).
+- A run of Chinese characters becomes its overlapping character pairs (科普大篷车 → 科普 普大
+  大篷 篷车), so any substring of two or more characters is found as a phrase of pairs;
+  a lone character is kept as itself.
+- A run of Latin letters and digits is one whole term (a project code such as
+  13020026P003LT110033B, a year, a number).
+- Everything else separates terms. Positions count terms; a separator leaves a gap of one,
+  so that a phrase never spans two runs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+RUN = re.compile(f"[{HAN}]+|[a-z0-9]+")
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def is_han(run: str) -> bool:
+    return bool(re.match(f"[{HAN}]", run))
+
+
+def runs(text: str) -> list[str]:
+    return RUN.findall(normalize(text))
+
+
+def run_terms(run: str) -> list[str]:
+    if not is_han(run) or len(run) == 1:
+        return [run]
+    return [run[i:i + 2] for i in range(len(run) - 1)]
+
+
+def tokenize(text: str, start: int = 0) -> list[tuple[str, int]]:
+    """(term, position) pairs; positions start at `start`."""
+    found = []
+    position = start
+    for run in runs(text):
+        for term in run_terms(run):
+            found.append((term, position))
+            position += 1
+        position += 1  # a gap: no phrase spans two runs
+    return found
+
+
+def query_parts(query: str) -> list[list[str]]:
+    """The query as parts that must all match; each part is a phrase of consecutive terms."""
+    return [run_terms(run) for run in runs(query)]

@@ -1,0 +1,120 @@
+"""Search: the tokenizer, the whoosh index behind `disclose search`, and the static index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from generator.cli import main
+from generator.search.documents import site_documents
+from generator.search.engine import search, write_index
+from generator.search.static import export_site, fnv1a, postings
+from generator.search.tokens import normalize, query_parts, runs, tokenize, is_han
+from search_acceptance import ACCEPTANCE
+
+
+def test_tokenizer_makes_pairs_of_chinese_and_keeps_codes_whole():
+    assert tokenize("科普大篷车 13020026P003LT110033B") == [
+        ("科普", 0), ("普大", 1), ("大篷", 2), ("篷车", 3), ("13020026p003lt110033b", 5)
+    ]
+    assert query_parts("大篷车 老科协") == [["大篷", "篷车"], ["老科", "科协"]]
+    assert query_parts("ＡＢＣ１２３") == [["abc123"]]  # full-width letters and digits
+    assert query_parts("科") == [["科"]]
+    assert query_parts("，。！") == []
+
+
+def test_fnv1a_matches_the_browser():
+    # the same values search.js computes (checked with node: h ^= code unit; h = imul(h, 16777619))
+    assert fnv1a("科普") == 273462102
+    assert fnv1a("abc") == 440920331
+
+
+def oracle(docs, query):
+    """Ground truth by brute force: every Chinese run is a substring, every code a whole term."""
+    found = set()
+    for doc in docs:
+        text = normalize(" ".join((doc.title, doc.code, doc.body)))
+        words = set(runs(text))
+        if all((run in text) if is_han(run) else (run in words) for run in runs(query)):
+            found.add(doc.path)
+    return found
+
+
+@pytest.fixture(scope="module")
+def index(sample_build, tmp_path_factory):
+    result, _ = sample_build
+    docs = site_documents(result.site)
+    directory = tmp_path_factory.mktemp("whoosh") / "index"
+    write_index(directory, docs)
+    return directory, docs
+
+
+@pytest.mark.parametrize("query,must,why", ACCEPTANCE, ids=[q for q, _, _ in ACCEPTANCE])
+def test_acceptance_query_through_whoosh(index, query, must, why):
+    directory, docs = index
+    paths = [hit.path for hit in search(directory, query, limit=None)]
+    assert len(paths) == len(set(paths))
+    missing = [page for page in must if page not in paths]
+    assert not missing, f"{query} ({why}): missing {missing}; got {paths}"
+    assert set(paths) == oracle(docs, query), query
+
+
+def test_title_and_code_matches_rank_first(index):
+    directory, _ = index
+    hits = search(directory, "大篷车", limit=None)
+    kinds = [("大篷车" in hit.title) for hit in hits]
+    assert kinds == sorted(kinds, reverse=True), [hit.title for hit in hits]
+    (first,) = search(directory, "13020026P003LT110033B", limit=1)
+    assert first.path.endswith("13020026P003LT110033B/")
+
+
+def test_filters_by_department_and_year(index):
+    directory, _ = index
+    hits = search(directory, "科技馆", dept="569301", limit=None)
+    assert hits and all(hit.path.startswith("departments/569301/") for hit in hits)
+    hits = search(directory, "科技馆", year="2026", limit=None)
+    assert hits and all(hit.year == "2026" for hit in hits)
+
+
+def test_disclose_search_prints_results(sample_build, capsys):
+    assert main(["search", "老科协", "--source", str(__import__("conftest").ROOT)]) == 0
+    out = capsys.readouterr()
+    assert "/yjsgk/departments/405001/2026/projects/13020026P00TPXR10005F/" in out.out
+    assert "唐山市老科协经费" in out.out
+    assert "result(s) for '老科协'" in out.err
+    assert "Warning" not in out.err and "warning" not in out.err
+
+
+def decode(rows):
+    docs, doc = {}, 0
+    for row in rows:
+        doc += row[0]
+        fields = []
+        for values in row[1:]:
+            absolute, position = [], 0
+            for delta in values or []:
+                position += delta
+                absolute.append(position)
+            fields.append(absolute)
+        docs[doc] = fields
+    return docs
+
+
+def test_static_postings_round_trip_every_position(sample_build):
+    result, _ = sample_build
+    docs = site_documents(result.site)[:40]
+    encoded = postings(docs)
+    for number, doc in enumerate(docs):
+        for field_index, field in enumerate(("title", "code", "body")):
+            for term, position in tokenize(getattr(doc, field))[:40]:
+                assert position in decode(encoded[term])[number][field_index]
+
+
+def test_static_export_has_a_scope_per_department_year(sample_build):
+    result, _ = sample_build
+    files = export_site(site_documents(result.site))
+    scopes = {path.split("/")[1] for path in files}
+    assert scopes == {"all", "405001-2026", "731-2025", "569301-2022"}
+    meta = json.loads(files["search/731-2025/meta.json"])
+    assert meta["docs"] > 26 and meta["shards"] >= 1
