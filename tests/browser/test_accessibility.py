@@ -14,6 +14,7 @@ PAGES = {
     "year": "years/2025/",
     "glossary": "glossary/",
     "404": "404.html",
+    "search": "search/",
 }
 WIDTHS = (1280, 320)
 KEYBOARD_PAGE = "departments/731/2025/"

@@ -1,0 +1,118 @@
+"""The search page in Chromium: typing the acceptance queries, filters, scoped search,
+accessibility with results showing, and the page without JavaScript."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+
+from generator.search.documents import site_documents
+from search_acceptance import ACCEPTANCE
+from test_search import oracle
+
+BASE = "/yjsgk/"
+
+
+def results_of(page) -> list[str]:
+    """Every result's path (relative to the base), clicking "more" until all are shown."""
+    page.wait_for_selector("#search-form[data-state=done]")
+    while page.locator("#search-results button.search-more").count():
+        page.click("#search-results button.search-more")
+        page.wait_for_function(
+            "document.querySelectorAll('#search-results .search-hit').length > 0 && "
+            "!document.querySelector('#search-results button.search-more:disabled')"
+        )
+        page.wait_for_timeout(50)
+    hrefs = page.eval_on_selector_all("#search-results .search-hit a", "links => links.map(a => a.getAttribute('href'))")
+    return [href[len(BASE):] for href in hrefs]
+
+
+def type_query(page, query: str) -> None:
+    page.fill("#search-q", "")
+    page.type("#search-q", query)
+    page.press("#search-q", "Enter")
+    page.wait_for_selector("#search-form[data-state=done]")
+
+
+@pytest.mark.parametrize("query,must,why", ACCEPTANCE, ids=[q for q, _, _ in ACCEPTANCE])
+def test_acceptance_query_typed_into_the_search_page(open_page, sample_build, query, must, why):
+    page = open_page("search/")
+    type_query(page, query)
+    paths = results_of(page)
+    missing = [p for p in must if p not in paths]
+    assert not missing, f"{query} ({why}): missing {missing}; got {paths}"
+    assert set(paths) == oracle(site_documents(sample_build[0].site), query)
+    status = page.inner_text("#search-status")
+    assert f"找到 {len(paths)} 条" in status
+    # the query is in the address, so the search can be shared as a link
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(page.url).query)["q"] == [query]
+
+
+def test_query_from_the_address_runs_on_load(open_page):
+    page = open_page("search/?q=" + urllib.parse.quote("大篷车"))
+    assert page.input_value("#search-q") == "大篷车"
+    paths = results_of(page)
+    assert "departments/405001/2026/projects/13020026P003LT110033B/" in paths
+    first_title = page.inner_text("#search-results .search-hit a >> nth=0")
+    assert "大篷车" in first_title  # a title match ranks first
+    assert page.locator("#search-results .search-hit mark").count() > 0
+
+
+def test_filters_by_department_and_year(open_page):
+    page = open_page("search/?q=" + urllib.parse.quote("科技馆") + "&dept=569301")
+    paths = results_of(page)
+    assert paths and all(p.startswith("departments/569301/") for p in paths)
+    page = open_page("search/?q=" + urllib.parse.quote("科技馆") + "&year=2026")
+    paths = results_of(page)
+    assert paths and all(p.startswith("departments/405001/2026/") for p in paths)
+
+
+def test_department_year_box_searches_only_its_scope_with_one_small_download(open_page):
+    page = open_page("departments/731/2025/")
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.fill("#scoped-q", "科普")
+    page.press("#scoped-q", "Enter")
+    page.wait_for_selector("#search-form[data-state=done]")
+    paths = results_of(page)
+    assert paths and all(p.startswith("departments/731/2025/") for p in paths)
+    index_files = [url for url in fetched if "/search/" in url and url.endswith(".json")]
+    assert index_files and all("/search/731-2025/" in url for url in index_files), index_files
+
+
+@pytest.mark.parametrize("width", (1280, 320), ids=lambda w: f"{w}px")
+def test_search_page_with_results_has_no_axe_violations(open_page, axe, width):
+    page = open_page("search/?q=" + urllib.parse.quote("科普"), width=width)
+    assert len(results_of(page)) >= 10
+    violations = axe.run(page)
+    assert not violations, axe.format(violations, f"search page with results at {width}px")
+
+
+def test_search_page_works_from_the_keyboard(open_page):
+    page = open_page("search/")
+    page.focus("#search-q")
+    page.keyboard.type("科普")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-form[data-state=done]")
+    # Tab from the search box through the filters and button reaches the first result
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('#search-results') !== null"):
+            break
+    assert page.evaluate("document.activeElement.matches('#search-results .search-hit a')")
+    assert page.get_attribute("#search-status", "aria-live") == "polite"
+
+
+def test_without_javascript_the_page_says_so_and_links_to_the_lists(chromium, site_server):
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_server + "search/?q=" + urllib.parse.quote("大篷车"))
+        text = page.inner_text("main")
+        assert "需要在浏览器中启用 JavaScript" in text
+        links = page.eval_on_selector_all("main noscript ~ *, main a", "els => els.length")
+        assert links >= 1
+        assert page.locator("main a[href='/yjsgk/']").count() == 1
+    finally:
+        context.close()
