@@ -18,12 +18,9 @@ def results_of(page) -> list[str]:
     """Every result's path (relative to the base), clicking "more" until all are shown."""
     page.wait_for_selector("#search-form[data-state=done]")
     while page.locator("#search-results button.search-more").count():
+        shown = page.locator("#search-results .search-hit").count()
         page.click("#search-results button.search-more")
-        page.wait_for_function(
-            "document.querySelectorAll('#search-results .search-hit').length > 0 && "
-            "!document.querySelector('#search-results button.search-more:disabled')"
-        )
-        page.wait_for_timeout(50)
+        page.wait_for_function(f"document.querySelectorAll('#search-results .search-hit').length > {shown}")
     hrefs = page.eval_on_selector_all("#search-results .search-hit a", "links => links.map(a => a.getAttribute('href'))")
     return [href[len(BASE):] for href in hrefs]
 
