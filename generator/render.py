@@ -22,9 +22,11 @@ STRINGS_DIR = Path(__file__).parent / "strings"
 
 @dataclass(frozen=True)
 class Page:
+    """One page: its address, its template, and everything it shows beyond the globals."""
+
     path: str  # site path relative to the base path, e.g. "departments/731/"
     template: str
-    context: dict = field(default_factory=dict, compare=False)
+    context: dict = field(default_factory=dict)
     title: str = ""
 
 
@@ -77,9 +79,11 @@ def make_environment(template_dirs: list[Path], site: Site) -> Environment:
     env.filters["url"] = lambda path: base_path + path
     env.filters["figure"] = views.figure
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
+    # Globals are what every page may read; anything else a page shows comes in its context,
+    # so that a page's context and its templates are all it depends on.
     env.globals.update(
-        site=site,
         config=site.config,
+        site_years=site.years,
         t=load_strings(site.config.language),
         urls=urls,
         views=views,
