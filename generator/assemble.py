@@ -137,7 +137,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         goals=parts.get("goals"),
         glossary=parts.get("glossary") or (),
         projects=tuple(sorted(projects, key=lambda p: (p.seq, p.key))),
-        where=Location(f"{folder}/disclosure.yaml", 1, 1),
+        where=head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1),
         acknowledgements=parts.get("acknowledgements") or (),
     )
 
@@ -148,7 +148,7 @@ def _report_duplicate_projects(projects, report: Report) -> None:
     for project in sorted(projects, key=lambda p: p.where.path):
         if project.seq in by_seq:
             report.error(
-                project.where,
+                project.at("seq"),
                 f"seq {project.seq} is also used by {by_seq[project.seq]}",
                 "project.duplicate-seq",
                 "seq",
@@ -156,7 +156,7 @@ def _report_duplicate_projects(projects, report: Report) -> None:
         by_seq.setdefault(project.seq, project.where.path)
         if project.code and project.code in by_code:
             report.error(
-                project.where,
+                project.at("code"),
                 f"project code {project.code} is also used by {by_code[project.code]}",
                 "project.duplicate-code",
                 "code",

@@ -15,10 +15,10 @@ from generator.diagnostics import BuildFailed, Location, Report
 from generator.loader import read_sources
 from generator.model import Site
 from generator.pages import site_pages
-from generator.render import RenderError, load_strings, make_environment, render_pages
+from generator.render import RenderCache, RenderError, load_strings, make_environment, render_pages
 from generator.search.documents import site_documents
-from generator.search.engine import write_index
-from generator.search.static import export_site, search_page_info
+from generator.search.engine import index_is_current, write_index
+from generator.search.static import ExportCache, export_site, search_page_info
 from generator.writer import OutputError, check_output_dir, read_assets, write_site
 
 
@@ -29,6 +29,17 @@ class BuildResult:
     files: int
     seconds: float
     report: Report
+    written: int = 0  # files written or replaced (the rest were unchanged)
+
+
+class BuildCache:
+    """What one process keeps between builds (the dev server): rendered pages and exported
+    search scopes whose inputs did not change are reused."""
+
+    def __init__(self):
+        self.render = RenderCache()
+        self.search = ExportCache()
+        self.environment = None
 
 
 def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
@@ -56,7 +67,15 @@ def load_site(root: Path, report: Report) -> Site | None:
     return site
 
 
-def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> BuildResult:
+def build(
+    root: Path,
+    output: Path,
+    *,
+    strict: bool = False,
+    progress=None,
+    cache: BuildCache | None = None,
+    search_index: bool = True,
+) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays."""
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -70,20 +89,23 @@ def build(root: Path, output: Path, *, strict: bool = False, progress=None) -> B
         raise BuildFailed(report)
 
     template_dirs, static_dirs = theme_dirs(root, site.config.theme)
-    env = make_environment(template_dirs, site)
+    env = make_environment(template_dirs, site, cache.environment if cache else None)
+    if cache is not None:
+        cache.environment = env
     docs = site_documents(site)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
     try:
-        files = render_pages(env, pages, progress)
+        files = render_pages(env, pages, progress, cache.render if cache else None)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
         raise BuildFailed(report) from exc
     assets = read_assets(static_dirs)
-    files.update(export_site(docs))
-    write_site(Path(output), files, assets)
-    write_index(search_index_dir(root), docs)
-    return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report)
+    files.update(export_site(docs, cache.search if cache else None))
+    written = write_site(Path(output), files, assets)
+    if search_index and not index_is_current(search_index_dir(root), docs):
+        write_index(search_index_dir(root), docs)
+    return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report, written)
 
 
 def _relative(path: str, root: Path) -> str:

@@ -68,7 +68,7 @@ def glossary_entries(site: Site) -> list[dict]:
     for dept in site.departments:
         for disclosure in dept.disclosures:
             for term in disclosure.glossary:
-                entries[(term.term, term.definition)].append((dept, disclosure))
+                entries[(term.term, term.definition)].append({"code": dept.code, "name": dept.name, "year": disclosure.year})
     return [
         {"term": term, "definition": definition, "sources": sources}
         for (term, definition), sources in entries.items()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, meta
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -66,7 +66,12 @@ def markdown_filter(md: MarkdownIt):
     return render
 
 
-def make_environment(template_dirs: list[Path], site: Site) -> Environment:
+def make_environment(template_dirs: list[Path], site: Site, reuse: Environment | None = None) -> Environment:
+    """The Jinja environment; `reuse` keeps an earlier one (and its compiled templates, which
+    Jinja reloads when their files change) when the template folders are the same."""
+    if reuse is not None and [Path(d) for d in reuse.disclose_template_dirs] == [Path(d) for d in template_dirs]:
+        _set_globals(reuse, site)
+        return reuse
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(path)) for path in template_dirs]),
         autoescape=True,
@@ -75,12 +80,18 @@ def make_environment(template_dirs: list[Path], site: Site) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    base_path = site.config.base_path
-    env.filters["url"] = lambda path: base_path + path
+    env.disclose_template_dirs = list(template_dirs)
     env.filters["figure"] = views.figure
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
+    _set_globals(env, site)
+    return env
+
+
+def _set_globals(env: Environment, site: Site) -> None:
     # Globals are what every page may read; anything else a page shows comes in its context,
     # so that a page's context and its templates are all it depends on.
+    base_path = site.config.base_path
+    env.filters["url"] = lambda path: base_path + path
     env.globals.update(
         config=site.config,
         site_years=site.years,
@@ -88,7 +99,6 @@ def make_environment(template_dirs: list[Path], site: Site) -> Environment:
         urls=urls,
         views=views,
     )
-    return env
 
 
 def render_page(env: Environment, page: Page) -> bytes:
@@ -116,11 +126,64 @@ def _template_location(exc: Exception) -> tuple[str, int]:
     return found
 
 
-def render_pages(env: Environment, pages: list[Page], progress=None) -> dict[str, bytes]:
+_REFERENCES: dict[str, tuple[str, ...]] = {}  # template source → the templates it names
+
+
+def _references(env: Environment, source: str) -> tuple[str, ...]:
+    if source not in _REFERENCES:
+        _REFERENCES[source] = tuple(ref for ref in meta.find_referenced_templates(env.parse(source)) if ref)
+    return _REFERENCES[source]
+
+
+def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]:
+    """The template and every template it extends, includes or imports, with their sources."""
+    seen: dict[str, str] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        source, _, _ = env.loader.get_source(env, current)
+        seen[current] = source
+        pending.extend(_references(env, source))
+    return tuple(sorted(seen.items()))
+
+
+class RenderCache:
+    """Rendered pages kept between builds of one process (the dev server): a page whose
+    context, templates and globals are unchanged is not rendered again."""
+
+    def __init__(self):
+        self.pages: dict[str, tuple[object, bytes]] = {}
+        self.rendered: list[str] = []  # paths rendered by the last build, for reports and tests
+
+    def key(self, env: Environment, page: Page, template_keys: dict) -> tuple:
+        if page.template not in template_keys:
+            template_keys[page.template] = template_sources(env, page.template)
+        globals_key = (env.globals["config"], env.globals["site_years"], env.globals["t"])
+        return (globals_key, template_keys[page.template], page.context)
+
+
+def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every page's bytes by output file. Raises RenderError on the first failing page."""
     output: dict[str, bytes] = {}
+    template_keys: dict = {}
+    fresh: dict[str, tuple[object, bytes]] = {}
+    rendered: list[str] = []
     for index, page in enumerate(pages, start=1):
-        output[urls.output_file(page.path)] = render_page(env, page)
+        key = cache.key(env, page, template_keys) if cache is not None else None
+        previous = cache.pages.get(page.path) if cache is not None else None
+        if previous is not None and previous[0] == key:
+            data = previous[1]
+        else:
+            data = render_page(env, page)
+            rendered.append(page.path)
+        output[urls.output_file(page.path)] = data
+        if cache is not None:
+            fresh[page.path] = (key, data)
         if progress:
             progress(index, len(pages))
+    if cache is not None:
+        cache.pages = fresh
+        cache.rendered = rendered
     return output

@@ -34,6 +34,7 @@ from generator.yamlsource import Mapping, Mark, Scalar, Sequence, YamlSyntaxErro
 
 _DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
 _INTEGER = re.compile(r"\d+")
+_MAX_DIGITS = 9
 
 SECTION_IDS = (
     "duties_and_organization",
@@ -120,6 +121,8 @@ class FileReader:
             if key not in allowed:
                 close = difflib.get_close_matches(key, list(allowed), n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+                if re.fullmatch(r"\d+(?:\.\d+)?", key):
+                    hint += "; inside {…} a comma separates fields, so 1,290.10 or 0,56 is cut in two: write 1290.10 or 0.56"
                 self.error(key_mark, f"unknown key '{key}'{hint}", "schema.unknown-key", join(field, key))
         for key in required:
             value = node.get(key)
@@ -162,10 +165,14 @@ class FileReader:
         node = self.scalar(parent, key, field)
         if node is None:
             return None
-        if not _INTEGER.fullmatch(node.text.strip()):
+        text = node.text.strip()
+        if not _INTEGER.fullmatch(text):
             self.error(node.mark, f"expected a whole number, found {describe(node)}", "schema.integer", join(field, key))
             return None
-        return int(node.text)
+        if len(text) > _MAX_DIGITS:  # int() refuses very long digit strings, and no list is that long
+            self.error(node.mark, f"expected a whole number of at most {_MAX_DIGITS} digits, found {describe(node)}", "schema.integer", join(field, key))
+            return None
+        return int(text)
 
     def sequence(self, parent: Mapping, key: str, field: str) -> tuple:
         node = parent.get(key)
@@ -227,12 +234,10 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
     tolerance = reader.number(checks, "tolerance", "checks")
     tables = reader.text_list(checks, "required_tables", "checks")
     sections = reader.text_list(checks, "required_sections", "checks")
-    for index, key in enumerate(tables):
-        if key not in TABLE_KINDS:
-            reader.error(checks.mark, f"unknown table '{key}' in required_tables", "schema.choice", f"checks.required_tables[{index}]")
-    for index, key in enumerate(sections):
-        if key not in SECTION_IDS:
-            reader.error(checks.mark, f"unknown section id '{key}' in required_sections", "schema.choice", f"checks.required_sections[{index}]")
+    for key, known, what in (("required_tables", TABLE_KINDS, "table"), ("required_sections", SECTION_IDS, "section id")):
+        for index, item in enumerate(reader.sequence(checks, key, "checks")):
+            if isinstance(item, Scalar) and not item.is_null and item.text.strip() not in known:
+                reader.error(item.mark, f"unknown {what} '{item.text.strip()}' in {key}", "schema.choice", f"checks.{key}[{index}]")
     return CheckSettings(
         tolerance=tolerance if tolerance is not None else CheckSettings.tolerance,
         required_tables=tables or CheckSettings.required_tables,
@@ -305,7 +310,13 @@ def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | 
             "schema.choice",
             "scope",
         )
-    return dict(title=reader.text(root, "title", ""), scope=scope, source=reader.text(root, "source", ""))
+    title_mark = root.key_marks.get("title")
+    return dict(
+        title=reader.text(root, "title", ""),
+        scope=scope,
+        source=reader.text(root, "source", ""),
+        where=Location(path, title_mark.line, 1) if title_mark else Location(path, 1, 1),  # rules on the title point here
+    )
 
 
 def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> Table | None:
@@ -328,12 +339,14 @@ def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> 
                 else:
                     cells.append(reader.number(row, column.key, field))
             rows.append(Row(tuple(cells), reader.at(row.mark)))
+    # The rules about a table as a whole (an empty table's note) point at its note, else its rows.
+    mark = root.key_marks.get("note") or root.key_marks.get("rows")
     return Table(
         kind=kind,
         rows=tuple(rows),
         note=reader.text(root, "note", "") if root else "",
         as_of=reader.text(root, "as_of", "") if root else "",
-        where=Location(path, 1, 1),
+        where=Location(path, mark.line, 1) if mark else Location(path, 1, 1),
     )
 
 
@@ -440,10 +453,23 @@ def read_project(key: str, path: str, text: str | None, report: Report) -> Proje
 
 
 def _field_locations(reader: FileReader, root: Mapping) -> tuple:
+    """Where each field stands, so that a rule can name the line of the very value it
+    judges: top-level keys, spending_plan.<month>, goals[i], indicators[i] and
+    indicators[i].<key>."""
     found = [(key, reader.at(mark)) for key, mark in root.key_marks.items()]
     plan = root.get("spending_plan")
     if isinstance(plan, Mapping):
         found += [(f"spending_plan.{key}", reader.at(mark)) for key, mark in plan.key_marks.items()]
+    goals = root.get("goals")
+    if isinstance(goals, Sequence):
+        kept = [item for item in goals.items if not (isinstance(item, Scalar) and item.is_null)]  # as text_list
+        found += [(f"goals[{index}]", reader.at(item.mark)) for index, item in enumerate(kept)]
+    indicators = root.get("indicators")
+    if isinstance(indicators, Sequence):
+        for index, row in enumerate(indicators.items):
+            found.append((f"indicators[{index}]", reader.at(row.mark)))
+            if isinstance(row, Mapping):
+                found += [(f"indicators[{index}].{key}", reader.at(mark)) for key, mark in row.key_marks.items()]
     return tuple(found)
 
 

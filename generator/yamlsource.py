@@ -65,9 +65,38 @@ def _mark(yaml_mark) -> Mark:
     return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
 
+# Content files nest four or five levels; the limit only keeps a pathological file (say
+# 50,000 '[' in a row) from overflowing the C stack of the recursive composer.
+MAX_DEPTH = 100
+_OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _check_depth(text: str) -> None:
+    """Raise YamlSyntaxError at the first value nested deeper than MAX_DEPTH.
+
+    The event parser works without recursion, so it can look before the composer does.
+    A parser error is left for the composer to report (it meets the same error with the
+    same message); every event before it was within the limit, so the composer stops in
+    time.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlSyntaxError(f"values nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def parse(text: str) -> Node | None:
     """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
     try:
+        _check_depth(text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -75,30 +104,37 @@ def parse(text: str) -> Node | None:
         raise YamlSyntaxError(message or "invalid YAML", _mark(mark) if mark else Mark(1, 1)) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the stream
         raise YamlSyntaxError(str(exc).splitlines()[0], Mark(1, 1)) from None
-    return None if root is None else _convert(root)
+    return None if root is None else _convert(root, {})
 
 
-def _convert(node) -> Node:
+def _convert(node, done: dict) -> Node:
+    """The node as our tree. An alias (*name) is the very node its anchor composed, so it
+    is converted once and shared: a file of nested aliases cannot blow up in size."""
+    if id(node) in done:
+        return done[id(node)]
     mark = _mark(node.start_mark)
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, mark, quoted=node.style in ("'", '"', "|", ">"))
-    if isinstance(node, yaml.SequenceNode):
-        return Sequence(tuple(_convert(item) for item in node.value), mark)
-    values: dict = {}
-    key_marks: dict = {}
-    for key_node, value_node in node.value:
-        key_mark = _mark(key_node.start_mark)
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlSyntaxError("a key must be plain text", key_mark)
-        key = key_node.value
-        if key in values:
-            first = key_marks[key]
-            raise YamlSyntaxError(
-                f"duplicate key '{key}' (first defined at line {first.line})", key_mark
-            )
-        values[key] = _convert(value_node)
-        key_marks[key] = key_mark
-    return Mapping(values, key_marks, mark)
+        converted = Scalar(node.value, mark, quoted=node.style in ("'", '"', "|", ">"))
+    elif isinstance(node, yaml.SequenceNode):
+        converted = Sequence(tuple(_convert(item, done) for item in node.value), mark)
+    else:
+        values: dict = {}
+        key_marks: dict = {}
+        for key_node, value_node in node.value:
+            key_mark = _mark(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlSyntaxError("a key must be plain text", key_mark)
+            key = key_node.value
+            if key in values:
+                first = key_marks[key]
+                raise YamlSyntaxError(
+                    f"duplicate key '{key}' (first defined at line {first.line})", key_mark
+                )
+            values[key] = _convert(value_node, done)
+            key_marks[key] = key_mark
+        converted = Mapping(values, key_marks, mark)
+    done[id(node)] = converted
+    return converted
 
 
 def plain(node: Node | None):

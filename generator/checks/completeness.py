@@ -37,7 +37,7 @@ def _required(disclosure: Disclosure, settings):
     for section in settings.required_sections:
         if section not in present:
             yield problem("complete.section-missing", Location(f"{folder}/explanation.yaml"), "sections",
-                          f"a full disclosure's 情况说明 has a '{section}' section")
+                          f"情况说明 has no '{section}' section, which a full disclosure publishes")
 
 
 def _text_fields(dept, disclosure: Disclosure):
@@ -59,17 +59,25 @@ def _text_fields(dept, disclosure: Disclosure):
     for project in disclosure.projects:
         yield project.at("name"), "name", project.name
         yield project.at("purpose"), "purpose", project.purpose
+        locations = dict(project.field_locations)
         for index, goal in enumerate(project.goals):
-            yield project.at("goals"), f"goals[{index}]", goal
+            yield locations.get(f"goals[{index}]", project.at("goals")), f"goals[{index}]", goal
         for index, indicator in enumerate(project.indicators):
             for key in ("name", "description", "value", "basis"):
-                yield indicator.where, f"indicators[{index}].{key}", getattr(indicator, key)
+                field = f"indicators[{index}].{key}"
+                yield locations.get(field, indicator.where), field, getattr(indicator, key)
+
+
+_SECTION_BODY = re.compile(r"sections\[\d+\]\.body")
 
 
 def _placeholders(dept, disclosure: Disclosure):
     for where, field, text in _text_fields(dept, disclosure):
         match = PLACEHOLDER.search(text or "")
         if match:
+            if _SECTION_BODY.fullmatch(field) and where.line:
+                # a Markdown body spans many lines: name the line of the leftover itself
+                where = Location(where.path, where.line + text.count("\n", 0, match.start()), 1)
             yield problem("text.placeholder", where, field, f"template leftover '{match.group(0)}' in the text")
 
 

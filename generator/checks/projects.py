@@ -62,19 +62,24 @@ def _project_year(project: Project, year: int) -> int:
     return max(years) if years else year
 
 
+def _at(project: Project, indicator, field: str) -> Location:
+    """The line of one field of an indicator row; the row itself when it is not known."""
+    return dict(project.field_locations).get(field, indicator.where)
+
+
 def _indicators(project: Project, year: int):
     levels1 = set()
     own_year = _project_year(project, year)
     for index, indicator in enumerate(project.indicators):
-        at = indicator.where
         field = f"indicators[{index}]"
+        at = _at(project, indicator, f"{field}.value")
         levels1.add(indicator.level1)
         allowed = TAXONOMY.get(indicator.level1)
         if allowed is None:
-            yield problem("indicator.taxonomy", at, f"{field}.level1",
+            yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level1"), f"{field}.level1",
                           f"一级指标 '{indicator.level1}' is not one of {', '.join(TAXONOMY)}", WARNING)
         elif indicator.level2 not in allowed:
-            yield problem("indicator.taxonomy", at, f"{field}.level2",
+            yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level2"), f"{field}.level2",
                           f"二级指标 '{indicator.level2}' does not belong under {indicator.level1} (expected one of {', '.join(sorted(allowed))})", WARNING)
         parsed = indicator.parsed
         value_field = f"{field}.value"

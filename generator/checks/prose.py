@@ -9,7 +9,8 @@ from generator.checks.common import compare
 from generator.diagnostics import Location
 from generator.model import Disclosure, Table
 
-_AMOUNT = r"\s*(?:为|共计|安排|是)?\s*(\d+(?:\.\d+)?)\s*万元"
+# "…为 1454.54 万元", "…共计安排82.95万元": any run of these linking words before the amount
+_AMOUNT = r"\s*(?:(?:为|共计|合计|总计|安排|是)\s*)*(\d+(?:\.\d+)?)\s*万元"
 
 
 def _summary(column_label: str, value_key: str, table_key: str = "income_expenditure_summary"):

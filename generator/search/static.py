@@ -78,16 +78,18 @@ def export_scope(prefix: str, docs: list[SearchDoc]) -> dict[str, bytes]:
     shards = 1
     while shard_bytes / shards > SHARD_TARGET_BYTES:
         shards *= 2
-    grouped: dict[int, dict] = defaultdict(dict)
-    for term, data in encoded.items():
+    grouped: dict[int, list[bytes]] = defaultdict(list)
+    for term in sorted(encoded):
+        data = encoded[term]
         hashed = fnv1a(term)
+        key = json.dumps(term, ensure_ascii=False).encode("utf-8")
         if len(data) > OWN_FILE_BYTES:
-            grouped[hashed % shards][term] = 1
+            grouped[hashed % shards].append(key + b":1")
             files[f"{prefix}b/{hashed:08x}.json"] = data
         else:
-            grouped[hashed % shards][term] = json.loads(data)
+            grouped[hashed % shards].append(key + b":" + data)
     for shard in range(shards):
-        files[f"{prefix}t/{shard}.json"] = _dump(grouped.get(shard, {}))
+        files[f"{prefix}t/{shard}.json"] = b"{" + b",".join(grouped.get(shard, [])) + b"}"
     for start in range(0, len(docs), DOCS_PER_SHARD):
         chunk = [
             [d.path, d.kind, d.title, d.code, d.dept_name, d.year, d.budget, d.summary]
@@ -113,15 +115,33 @@ def scope_ranges(docs: list[SearchDoc], key) -> dict[str, str]:
     return {value: ",".join(f"{a}-{b}" for a, b in spans) for value, spans in ranges.items()}
 
 
-def export_site(docs: list[SearchDoc]) -> dict[str, bytes]:
+class ExportCache:
+    """Exported scopes kept between builds of one process: an unchanged scope is not exported again."""
+
+    def __init__(self):
+        self.scopes: dict[str, tuple[list[SearchDoc], dict[str, bytes]]] = {}
+        self.exported: list[str] = []
+
+
+def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
     """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/."""
-    files = export_scope("search/all/", docs)
-    by_scope: dict[str, list[SearchDoc]] = defaultdict(list)
+    by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
-            by_scope[doc.scope].append(doc)
+            by_scope.setdefault(doc.scope, []).append(doc)
+    files: dict[str, bytes] = {}
+    fresh, exported = {}, []
     for scope, scope_docs in sorted(by_scope.items()):
-        files.update(export_scope(f"search/{scope}/", scope_docs))
+        previous = cache.scopes.get(scope) if cache is not None else None
+        if previous is not None and previous[0] == scope_docs:
+            scope_files = previous[1]
+        else:
+            scope_files = export_scope(f"search/{scope}/", scope_docs)
+            exported.append(scope)
+        fresh[scope] = (scope_docs, scope_files)
+        files.update(scope_files)
+    if cache is not None:
+        cache.scopes, cache.exported = fresh, exported
     return files
 
 
