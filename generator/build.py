@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.assemble import assemble
@@ -75,6 +75,8 @@ def build(
     progress=None,
     cache: BuildCache | None = None,
     search_index: bool = True,
+    base_url: str = "",
+    dev_overlay: str = "",
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays."""
     started = time.perf_counter()
@@ -87,9 +89,11 @@ def build(
         report.error(Location(str(output)), str(exc), "output.unsafe")
     if site is None or report.failed(strict):
         raise BuildFailed(report)
+    if base_url:  # the dev server publishes at its own address
+        site = replace(site, config=replace(site.config, base_url=base_url))
 
     template_dirs, static_dirs = theme_dirs(root, site.config.theme)
-    env = make_environment(template_dirs, site, cache.environment if cache else None)
+    env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
     if cache is not None:
         cache.environment = env
     docs = site_documents(site)

@@ -82,6 +82,35 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from generator.serve import serve
+
+    serve(Path(args.source), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_new(args) -> int:
+    from generator.scaffold import ScaffoldError, new_department, new_year
+
+    root = Path(args.source).resolve()
+    try:
+        if args.what == "year":
+            written = new_year(root, args.dept, args.year)
+        else:
+            written = new_department(root, args.code, args.name, args.region or "")
+    except ScaffoldError as error:
+        print(f"disclose new: {error}", file=sys.stderr)
+        return 1
+    for path in sorted(written):
+        print(f"created {path.relative_to(root)}")
+    report = Report()
+    load_site(root, report)
+    if report.diagnostics:
+        print("\nstill to fill in (disclose check):")
+        print(report.format_text())
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="disclose", description="Build a public budget-disclosure portal (部门预算公开).")
     parser.add_argument("--version", action="version", version=f"disclose {__version__}")
@@ -108,6 +137,26 @@ def make_parser() -> argparse.ArgumentParser:
     search_parser.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
     search_parser.add_argument("--reindex", action="store_true", help="rebuild the index even if it looks current")
     search_parser.set_defaults(run=cmd_search)
+
+    serve_parser = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
+    serve_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_parser.set_defaults(run=cmd_serve)
+
+    new_parser = commands.add_parser("new", help="start a department, or a department's next year")
+    new_commands = new_parser.add_subparsers(dest="what", required=True)
+    year_parser = new_commands.add_parser("year", help="a new year for a department, carried forward from its latest year")
+    year_parser.add_argument("dept", help="department code")
+    year_parser.add_argument("year", type=int, help="the new year")
+    year_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    year_parser.set_defaults(run=cmd_new)
+    dept_parser = new_commands.add_parser("department", help="a new department folder")
+    dept_parser.add_argument("code", help="department code (部门编码)")
+    dept_parser.add_argument("name", help="department name (部门名称)")
+    dept_parser.add_argument("--region", help="region (地区)")
+    dept_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    dept_parser.set_defaults(run=cmd_new)
     return parser
 
 

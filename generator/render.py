@@ -66,11 +66,11 @@ def markdown_filter(md: MarkdownIt):
     return render
 
 
-def make_environment(template_dirs: list[Path], site: Site, reuse: Environment | None = None) -> Environment:
+def make_environment(template_dirs: list[Path], site: Site, reuse: Environment | None = None, dev_overlay: str = "") -> Environment:
     """The Jinja environment; `reuse` keeps an earlier one (and its compiled templates, which
     Jinja reloads when their files change) when the template folders are the same."""
     if reuse is not None and [Path(d) for d in reuse.disclose_template_dirs] == [Path(d) for d in template_dirs]:
-        _set_globals(reuse, site)
+        _set_globals(reuse, site, dev_overlay)
         return reuse
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(path)) for path in template_dirs]),
@@ -83,11 +83,11 @@ def make_environment(template_dirs: list[Path], site: Site, reuse: Environment |
     env.disclose_template_dirs = list(template_dirs)
     env.filters["figure"] = views.figure
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
-    _set_globals(env, site)
+    _set_globals(env, site, dev_overlay)
     return env
 
 
-def _set_globals(env: Environment, site: Site) -> None:
+def _set_globals(env: Environment, site: Site, dev_overlay: str) -> None:
     # Globals are what every page may read; anything else a page shows comes in its context,
     # so that a page's context and its templates are all it depends on.
     base_path = site.config.base_path
@@ -98,6 +98,7 @@ def _set_globals(env: Environment, site: Site) -> None:
         t=load_strings(site.config.language),
         urls=urls,
         views=views,
+        dev_overlay=dev_overlay,  # the dev server's error overlay script, "" in a real build
     )
 
 
@@ -160,7 +161,7 @@ class RenderCache:
     def key(self, env: Environment, page: Page, template_keys: dict) -> tuple:
         if page.template not in template_keys:
             template_keys[page.template] = template_sources(env, page.template)
-        globals_key = (env.globals["config"], env.globals["site_years"], env.globals["t"])
+        globals_key = tuple(env.globals[name] for name in ("config", "site_years", "t", "dev_overlay"))
         return (globals_key, template_keys[page.template], page.context)
 
 

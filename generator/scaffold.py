@@ -1,0 +1,147 @@
+"""`disclose new`: start a department, or a department's next year from its latest one.
+
+A new year carries forward what stays (projects, sub-units, indicator names and their
+descriptions, table rows, section titles, the glossary) and leaves every amount and
+every value blank for the editor; `disclose check` then lists what is still empty.
+Nothing that exists is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from generator.schema import PLAN_MONTHS
+from generator.tables import CODE, TABLE_KINDS, TEXT
+from generator.yamlsource import plain, parse
+
+KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _blank(dumper, value):
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
+_Dumper.add_representer(type(None), _blank)
+
+
+def dump(data, flow_rows: bool = False) -> str:
+    """Readable YAML: block style, table rows one per line, blanks left empty."""
+    if flow_rows and isinstance(data, dict) and "rows" in data:
+        head = {k: v for k, v in data.items() if k != "rows"}
+        text = yaml.dump(head, Dumper=_Dumper, allow_unicode=True, sort_keys=False) if head else ""
+        rows = "".join(
+            "  - " + yaml.dump(row, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=True, width=10**6).strip() + "\n"
+            for row in data["rows"]
+        )
+        return text + ("rows:\n" + rows if rows else "rows: []\n")
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _read(path: Path):
+    return plain(parse(path.read_text(encoding="utf-8")))
+
+
+def new_department(root: Path, code: str, name: str, region: str = "") -> list[Path]:
+    if not KEY.fullmatch(code):
+        raise ScaffoldError(f"a department code is letters and digits, found '{code}'")
+    folder = Path(root) / "content" / "departments" / code
+    if folder.exists():
+        raise ScaffoldError(f"{folder} already exists; nothing was written")
+    target = folder / "department.yaml"
+    folder.mkdir(parents=True)
+    target.write_text(dump({"name": name, "region": region, "units": [], "duties": []}), encoding="utf-8")
+    return [target]
+
+
+def new_year(root: Path, code: str, year: int) -> list[Path]:
+    folder = Path(root) / "content" / "departments" / code
+    if not (folder / "department.yaml").is_file():
+        raise ScaffoldError(f"no department {code}: {folder / 'department.yaml'} does not exist")
+    target = folder / str(year)
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists; nothing was written")
+    years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    if not years:
+        raise ScaffoldError(f"{folder} has no year to start from")
+    source = folder / str(years[-1])
+    files = _carry_forward(source, years[-1], year)
+    written = []
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _carry_forward(source: Path, old_year: int, year: int) -> dict[str, str]:
+    files: dict[str, str] = {}
+    head = _read(source / "disclosure.yaml") or {}
+    files["disclosure.yaml"] = dump({
+        "title": (head.get("title") or "").replace(str(old_year), str(year)),
+        "scope": head.get("scope") or "full",
+        "source": None,
+    })
+    for table_file in sorted((source / "tables").glob("*.yaml")) if (source / "tables").is_dir() else []:
+        kind = TABLE_KINDS.get(table_file.stem)
+        data = _read(table_file) or {}
+        if kind is None:
+            continue
+        keep = {c.key for c in kind.columns if c.kind in (TEXT, CODE)}
+        rows = [{k: v for k, v in (row or {}).items() if k in keep} for row in data.get("rows") or []]
+        out = {"note": data.get("note")} if data.get("note") else {}
+        if kind.key == "assets":
+            out["as_of"] = None
+        out["rows"] = rows
+        files[f"tables/{table_file.name}"] = dump(out, flow_rows=True)
+    if (source / "explanation.yaml").is_file():
+        data = _read(source / "explanation.yaml") or {}
+        files["explanation.yaml"] = dump({
+            "title": (data.get("title") or "").replace(str(old_year), str(year)),
+            "preamble": None,
+            "sections": [{"id": s.get("id"), "title": s.get("title"), "body": None} for s in data.get("sections") or []],
+        })
+    if (source / "goals.yaml").is_file():
+        data = _read(source / "goals.yaml") or {}
+        files["goals.yaml"] = dump({
+            "overall": None,
+            "items": [{"title": i.get("title"), "goal": None, "indicator": None} for i in data.get("items") or []],
+            "measures": [],
+        })
+    if (source / "glossary.yaml").is_file():
+        files["glossary.yaml"] = (source / "glossary.yaml").read_text(encoding="utf-8")
+    projects = sorted((source / "projects").glob("*.yaml")) if (source / "projects").is_dir() else []
+    for path in projects:
+        data = _read(path) or {}
+        seq = int(data.get("seq") or 0)
+        project = {
+            "seq": seq,
+            "name": data.get("name"),
+            "unit": data.get("unit"),
+            "budget": None,
+            "fiscal_funds": None,
+            "other_funds": None,
+            "purpose": None,
+            "spending_plan": {month: None for month, _ in PLAN_MONTHS} if data.get("spending_plan") else None,
+            "goals": [],
+            "indicators": [
+                {k: ind.get(k) for k in ("level1", "level2", "name", "description")} | {"value": None, "basis": ind.get("basis")}
+                for ind in data.get("indicators") or []
+            ],
+        }
+        # Project codes are issued each year: the file gets a stable key until the new code is known.
+        files[f"projects/p{seq:02d}.yaml"] = "# 新年度项目：请填写 code（项目编码）、预算数、资金用途、绩效目标和各项指标值。\n" + dump(
+            {k: v for k, v in project.items() if v is not None or k in ("budget", "purpose")}
+        )
+    return files
