@@ -84,8 +84,8 @@ class DevSite:
     def settle(self) -> dict:
         """Wait until files stop changing (a save, a git checkout), then return the snapshot."""
         current = snapshot(self.root)
-        for _ in range(20):
-            time.sleep(0.05)
+        for _ in range(40):
+            time.sleep(0.03)
             again = snapshot(self.root)
             if again == current:
                 return current
@@ -120,10 +120,28 @@ class DevSite:
         shutil.rmtree(self.output.parent, ignore_errors=True)
 
 
+def poll_interval_ms(root: Path) -> int:
+    """Poll often on a small portal, less often where one look at every file takes longer."""
+    started = time.perf_counter()
+    snapshot(Path(root))
+    walk_ms = (time.perf_counter() - started) * 1000
+    return int(min(1000, max(100, 5 * walk_ms)))
+
+
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler, StaticFileHandler
-    from tornado import web
+    from livereload.watcher import Watcher
+    from tornado import ioloop, web
+
+    class QuickWatcher(Watcher):
+        """livereload's polling watcher, polled every `interval` ms instead of its fixed 800."""
+
+        interval = 800
+
+        def start(self, callback):
+            ioloop.PeriodicCallback(callback, self.interval).start()
+            return True
 
     site = DevSite(root, f"http://{host}:{port}/")
     site.rebuild(force=True)
@@ -165,7 +183,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         if site.rebuild():
             LiveReloadHandler.reload_waiters()  # at once, not after livereload's 3-second throttle
 
-    server = DevServer()
+    watcher = QuickWatcher()
+    watcher.interval = poll_interval_ms(site.root)
+    server = DevServer(watcher=watcher)
     for name in WATCHED:
         if (site.root / name).exists():
             server.watch(str(site.root / name), on_change)

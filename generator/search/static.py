@@ -48,56 +48,133 @@ def _deltas(values: list[int]):
     return out
 
 
+def doc_terms(doc: SearchDoc) -> dict[str, list[list[int]]]:
+    """term → [title positions, code positions, body positions] for one document."""
+    terms: dict[str, list[list[int]]] = {}
+    for field_index, field in enumerate(FIELDS):
+        for term, position in tokenize(getattr(doc, field)):
+            terms.setdefault(term, [[], [], []])[field_index].append(position)
+    return terms
+
+
+def encode_term(per_doc: dict[int, list[list[int]]]) -> bytes:
+    rows, previous = [], 0
+    for number in sorted(per_doc):
+        rows.append([number - previous, *(_deltas(p) for p in per_doc[number])])
+        previous = number
+    return _dump(rows)
+
+
 def postings(docs: list[SearchDoc]) -> dict[str, list]:
     """term → [[doc gap, title, code, body], …] in document order."""
-    by_term: dict[str, dict[int, list[list[int]]]] = defaultdict(dict)
-    for number, doc in enumerate(docs):
-        for field_index, field in enumerate(FIELDS):
-            for term, position in tokenize(getattr(doc, field)):
-                entry = by_term[term].setdefault(number, [[], [], []])
-                entry[field_index].append(position)
-    encoded = {}
-    for term, per_doc in by_term.items():
-        rows, previous = [], 0
-        for number in sorted(per_doc):
-            rows.append([number - previous, *(_deltas(p) for p in per_doc[number])])
-            previous = number
-        encoded[term] = rows
-    return encoded
+    return {term: json.loads(data) for term, data in ScopeIndex("", docs).encoded.items()}
 
 
 def _dump(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
+def _doc_row(doc: SearchDoc) -> list:
+    return [doc.path, doc.kind, doc.title, doc.code, doc.dept_name, doc.year, doc.budget, doc.summary]
+
+
+class ScopeIndex:
+    """One scope's index files, kept so that an edited document re-writes only the shards of
+    the terms it had or has, and its own document shard."""
+
+    def __init__(self, prefix: str, docs: list[SearchDoc]):
+        self.prefix = prefix
+        self.docs = list(docs)
+        self.doc_terms = [doc_terms(doc) for doc in self.docs]
+        self.by_term: dict[str, dict[int, list[list[int]]]] = defaultdict(dict)
+        for number, terms in enumerate(self.doc_terms):
+            for term, fields in terms.items():
+                self.by_term[term][number] = fields
+        self.encoded = {term: encode_term(per_doc) for term, per_doc in self.by_term.items()}
+        self.hashes = {term: fnv1a(term) for term in self.encoded}
+        self.files: dict[str, bytes] = {}
+        self._write_all()
+
+    def _shard_count(self) -> int:
+        size = sum(len(data) for data in self.encoded.values() if len(data) <= OWN_FILE_BYTES)
+        shards = 1
+        while size / shards > SHARD_TARGET_BYTES:
+            shards *= 2
+        return shards
+
+    def _write_all(self) -> None:
+        self.files = {}
+        self.shards = self._shard_count()
+        self.shard_terms: dict[int, set[str]] = defaultdict(set)
+        for term, hashed in self.hashes.items():
+            self.shard_terms[hashed % self.shards].add(term)
+        for shard in range(self.shards):
+            self._write_shard(shard)
+        for chunk in range((len(self.docs) + DOCS_PER_SHARD - 1) // DOCS_PER_SHARD):
+            self._write_docs(chunk)
+        self.files[f"{self.prefix}meta.json"] = _dump({"docs": len(self.docs), "shards": self.shards, "per": DOCS_PER_SHARD})
+
+    def _write_shard(self, shard: int) -> None:
+        entries = []
+        for term in sorted(self.shard_terms.get(shard, ())):
+            data = self.encoded[term]
+            key = json.dumps(term, ensure_ascii=False).encode("utf-8")
+            own = f"{self.prefix}b/{self.hashes[term]:08x}.json"
+            if len(data) > OWN_FILE_BYTES:
+                entries.append(key + b":1")
+                self.files[own] = data
+            else:
+                entries.append(key + b":" + data)
+                self.files.pop(own, None)
+        self.files[f"{self.prefix}t/{shard}.json"] = b"{" + b",".join(entries) + b"}"
+
+    def _write_docs(self, chunk: int) -> None:
+        rows = [_doc_row(doc) for doc in self.docs[chunk * DOCS_PER_SHARD:(chunk + 1) * DOCS_PER_SHARD]]
+        self.files[f"{self.prefix}d/{chunk}.json"] = _dump(rows)
+
+    def update(self, docs: list[SearchDoc]) -> bool:
+        """Bring the files up to date with `docs`; False when only a fresh export will do
+        (documents added, removed or reordered)."""
+        if len(docs) != len(self.docs) or any(a.path != b.path for a, b in zip(docs, self.docs)):
+            return False
+        changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new != old]
+        affected: set[str] = set()
+        for number in changed:
+            old_terms, new_terms = self.doc_terms[number], doc_terms(docs[number])
+            for term in old_terms:
+                del self.by_term[term][number]
+            for term, fields in new_terms.items():
+                self.by_term[term][number] = fields
+            self.doc_terms[number] = new_terms
+            affected |= old_terms.keys() | new_terms.keys()
+        self.docs = list(docs)
+        for term in affected:
+            if self.by_term.get(term):
+                self.encoded[term] = encode_term(self.by_term[term])
+                if term not in self.hashes:
+                    self.hashes[term] = fnv1a(term)
+                    self.shard_terms[self.hashes[term] % self.shards].add(term)
+            else:
+                self.by_term.pop(term, None)
+                self.encoded.pop(term, None)
+                self.files.pop(f"{self.prefix}b/{self.hashes[term]:08x}.json", None)
+                self.shard_terms[self.hashes[term] % self.shards].discard(term)
+                del self.hashes[term]
+        if self._shard_count() != self.shards:
+            self._write_all()
+            return True
+        for shard in {self.hashes[t] % self.shards for t in affected if t in self.hashes} | {
+            fnv1a(t) % self.shards for t in affected if t not in self.hashes
+        }:
+            self._write_shard(shard)
+        for chunk in {number // DOCS_PER_SHARD for number in changed}:
+            self._write_docs(chunk)
+        return True
+
+
 def export_scope(prefix: str, docs: list[SearchDoc]) -> dict[str, bytes]:
     """Files of one scope's index, by path under the output folder."""
-    files: dict[str, bytes] = {}
-    encoded = {term: _dump(rows) for term, rows in postings(docs).items()}
-    shard_bytes = sum(len(value) for value in encoded.values() if len(value) <= OWN_FILE_BYTES)
-    shards = 1
-    while shard_bytes / shards > SHARD_TARGET_BYTES:
-        shards *= 2
-    grouped: dict[int, list[bytes]] = defaultdict(list)
-    for term in sorted(encoded):
-        data = encoded[term]
-        hashed = fnv1a(term)
-        key = json.dumps(term, ensure_ascii=False).encode("utf-8")
-        if len(data) > OWN_FILE_BYTES:
-            grouped[hashed % shards].append(key + b":1")
-            files[f"{prefix}b/{hashed:08x}.json"] = data
-        else:
-            grouped[hashed % shards].append(key + b":" + data)
-    for shard in range(shards):
-        files[f"{prefix}t/{shard}.json"] = b"{" + b",".join(grouped.get(shard, [])) + b"}"
-    for start in range(0, len(docs), DOCS_PER_SHARD):
-        chunk = [
-            [d.path, d.kind, d.title, d.code, d.dept_name, d.year, d.budget, d.summary]
-            for d in docs[start:start + DOCS_PER_SHARD]
-        ]
-        files[f"{prefix}d/{start // DOCS_PER_SHARD}.json"] = _dump(chunk)
-    files[f"{prefix}meta.json"] = _dump({"docs": len(docs), "shards": shards, "per": DOCS_PER_SHARD})
-    return files
+    return dict(ScopeIndex(prefix, docs).files)
 
 
 def scope_ranges(docs: list[SearchDoc], key) -> dict[str, str]:
@@ -116,10 +193,11 @@ def scope_ranges(docs: list[SearchDoc], key) -> dict[str, str]:
 
 
 class ExportCache:
-    """Exported scopes kept between builds of one process: an unchanged scope is not exported again."""
+    """Scope indexes kept between builds of one process: unchanged scopes are reused and an
+    edited one is updated in place."""
 
     def __init__(self):
-        self.scopes: dict[str, tuple[list[SearchDoc], dict[str, bytes]]] = {}
+        self.scopes: dict[str, ScopeIndex] = {}
         self.exported: list[str] = []
 
 
@@ -132,14 +210,13 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
     files: dict[str, bytes] = {}
     fresh, exported = {}, []
     for scope, scope_docs in sorted(by_scope.items()):
-        previous = cache.scopes.get(scope) if cache is not None else None
-        if previous is not None and previous[0] == scope_docs:
-            scope_files = previous[1]
-        else:
-            scope_files = export_scope(f"search/{scope}/", scope_docs)
+        index = cache.scopes.get(scope) if cache is not None else None
+        if index is None or index.docs != scope_docs:
+            if index is None or not index.update(scope_docs):
+                index = ScopeIndex(f"search/{scope}/", scope_docs)
             exported.append(scope)
-        fresh[scope] = (scope_docs, scope_files)
-        files.update(scope_files)
+        fresh[scope] = index
+        files.update(index.files)
     if cache is not None:
         cache.scopes, cache.exported = fresh, exported
     return files
