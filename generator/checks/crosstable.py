@@ -79,7 +79,7 @@ def _function_lines(summary: Table, name_key: str, value_key: str, detail: Table
                 "cross.function-total", row.where, f"rows[{index}].{value_key}",
                 f"{summary.kind.title} {name}", summary.value(row, value_key),
                 detail.value(detail_row, detail_key) or total([]), tolerance,
-                f"{detail.kind.title} row {detail_index + 1} ({detail.kind.column(detail_key).label}) has",
+                f"{detail.kind.title} row {detail_index + 1}, column {detail.kind.column(detail_key).label}, has",
             )
             if found:
                 yield found
