@@ -165,6 +165,7 @@ class Acknowledgement:
     reason: str  # shown on the page at that figure
     where: Location
     found: str = ""  # the figure as published; when given, a changed figure is no longer acknowledged
+    expected: str = ""  # what the rule computed; when given, a changed sum is no longer acknowledged
 
 
 @dataclass(frozen=True)

@@ -255,7 +255,7 @@ def read_acknowledgements(folder: str, path: str, text: str | None, report: Repo
     found = []
     for index, node in enumerate(reader.sequence(root, "acknowledgements", "")):
         field = join("acknowledgements", index)
-        ack = reader.mapping(node, field, ("rule", "file", "field", "found", "reason"), required=("rule", "file", "reason"))
+        ack = reader.mapping(node, field, ("rule", "file", "field", "found", "expected", "reason"), required=("rule", "file", "reason"))
         if ack is None:
             continue
         found.append(
@@ -266,6 +266,7 @@ def read_acknowledgements(folder: str, path: str, text: str | None, report: Repo
                 reason=reader.text(ack, "reason", field),
                 where=reader.at(ack.mark),
                 found=reader.text(ack, "found", field),
+                expected=reader.text(ack, "expected", field),
             )
         )
     return tuple(found)

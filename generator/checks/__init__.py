@@ -46,6 +46,7 @@ def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) 
                 and ack.file == diagnostic.location.path
                 and ack.field == diagnostic.field
                 and (not ack.found or ack.found == diagnostic.found)
+                and (not ack.expected or ack.expected == diagnostic.expected)
             ),
             None,
         )

@@ -1,0 +1,78 @@
+"""benchmarks/synthetic.py: a generated portal passes every check, is deterministic, and
+builds to the number of pages asked for."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import build, load_site
+from generator.diagnostics import Report
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import synthetic  # noqa: E402
+
+PAGES = 300
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synthetic")
+    result = synthetic.generate(PAGES, root / "site", seed=7, hugo_dir=root / "hugo")
+    return root, result
+
+
+def test_generated_portal_has_no_diagnostics(portal):
+    root, result = portal
+    report = Report()
+    site = load_site(root / "site", report)
+    assert site is not None
+    assert [d.format() for d in report.diagnostics] == []
+    assert len(site.departments) == result["departments"]
+    disclosures = [d for dept in site.departments for d in dept.disclosures]
+    assert len(disclosures) == result["departments"] * len(synthetic.YEARS)
+    assert all(d.scope == "full" and len(d.tables) == 11 for d in disclosures)
+    codes = [p.code for d in disclosures for p in d.projects]
+    assert len(codes) == len(set(codes)) == result["projects"]
+
+
+def test_same_seed_gives_identical_bytes(portal, tmp_path):
+    root, _ = portal
+    synthetic.generate(PAGES, tmp_path / "site", seed=7, hugo_dir=tmp_path / "hugo")
+    assert digest_tree(tmp_path / "site") == digest_tree(root / "site")
+    assert digest_tree(tmp_path / "hugo") == digest_tree(root / "hugo")
+
+
+def test_build_has_the_requested_number_of_pages(portal, tmp_path):
+    root, result = portal
+    built = build(root / "site", tmp_path / "out")
+    assert abs(built.pages - PAGES) <= PAGES * 0.05
+    assert built.pages == result["pages"]
+    assert built.report.diagnostics == []
+
+
+def test_hugo_site_has_one_markdown_page_per_page(portal):
+    root, result = portal
+    pages = list((root / "hugo" / "content").rglob("*.md"))
+    # every page of ours but the 404 (a Hugo layout), plus the two folders' _index.md that are not rendered
+    assert len(pages) == result["pages"] - 1 + 2
+    assert (root / "hugo" / "layouts" / "404.html").is_file()
+
+
+def test_refuses_to_overwrite_a_foreign_folder(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        synthetic.generate(PAGES, tmp_path, seed=7)
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
