@@ -424,7 +424,7 @@ _INDICATOR_KEYS = ("level1", "level2", "name", "description", "value", "basis")
 
 def read_project(key: str, path: str, text: str | None, report: Report) -> Project | None:
     reader = FileReader(path, report)
-    root = reader.root(text, _PROJECT_KEYS, required=("seq", "name", "budget"))
+    root = reader.root(text, _PROJECT_KEYS, required=("seq", "name"))
     if root is None:
         return None
     code = reader.text(root, "code", "")

@@ -68,6 +68,8 @@ def tiny_content() -> dict:
             "seq": "2",
             "name": "示例项目",
             "budget": "5.50",
+            "purpose": "用于测试。",
+            "goals": ["1.完成测试。"],
             "indicators": [
                 {"level1": "产出指标", "level2": "数量指标", "name": "次数", "description": "次数", "value": "≥1次"},
                 {"level1": "效益指标", "level2": "社会效益指标", "name": "效果", "description": "效果", "value": "进一步提升"},

@@ -82,7 +82,7 @@ ROLES = {
     "acknowledgements": (f"{YEAR}/acknowledgements.yaml", ("acknowledgements",), ()),
     "project": (f"{YEAR}/projects/P001.yaml",
                 ("seq", "code", "name", "unit", "budget", "fiscal_funds", "other_funds", "purpose", "spending_plan", "goals", "indicators"),
-                ("seq", "name", "budget")),
+                ("seq", "name")),
 }
 
 

@@ -247,6 +247,9 @@ CASES = [
     case("indicator.satisfaction-upper-bound", P_ZJK, "    name: 群众满意度\n    description: 参与活动群众满意度\n    value: ≥95%",
          "    name: 群众满意度\n    description: 参与活动群众满意度\n    value: ≤95%",
          at=At(P_ZJK, "    value: ≤95%")),
+    case("indicator.value-missing", P_ZJK, "    value: 2024 年 1 月-12 月\n", "    value: ~\n", at=At(P_ZJK, "    value: ~")),
+    case("project.purpose-missing", P_TS, "purpose: >-\n  用于学院的其他正常运转支出。\n", "purpose: ~\n", at=At(P_TS, "purpose: ~")),
+    case("project.goals-missing", P_TS, "goals:\n  - 1.用于学院的其他正常运转支出。\n", "goals: []\n", at=At(P_TS, "goals: []")),
     # The project's own year is 2024 (from its name); the period now lies before it.
     case("indicator.year", P_ZJK, "    value: 2024 年 1 月-12 月", "    value: 2023 年 1 月-12 月"),
     # Remove the four 产出指标 rows; what is left is 效益指标 only.
@@ -278,6 +281,14 @@ CASES = [
          At(f"{ZJK}/explanation.yaml")),
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
          "note: 注：无政府性基金预算财政拨款预算，空表列示。", "note: 注：见说明。"),
+    # A table carried forward without its figures (what `disclose new year` writes).
+    case("table.no-figures", f"{ZJK}/tables/assets.yaml",
+         "rows:\n  - {name: 资产总额, value: 1067.22}\n  - {name: 1、房屋(平方米), quantity: 3972, value: 300.03}\n"
+         "  - {name: 其中：办公用房(平方米), quantity: 382.60, value: 28.90}\n  - {name: 2、车辆(台、辆), quantity: 3, value: 69.31}\n"
+         "  - {name: 3、单价在20万元以上的设备}\n  - {name: 4、其他固定资产, quantity: 768, value: 697.88}\n",
+         "rows:\n  - {name: 资产总额}\n  - {name: 1、房屋(平方米)}\n",
+         at=At(f"{ZJK}/tables/assets.yaml", "  - {name: 资产总额}")),
+    case("project.budget-missing", P_TS, "budget: 0.36\nfiscal_funds: 0.36\n", "budget: ~\n", at=At(P_TS, "budget: ~")),
     # ... reported on the note's line, wherever it stands.
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
          "note: 注：无政府性基金预算财政拨款预算，空表列示。\nrows: []", "rows: []\nnote: 注：见说明。",

@@ -4,6 +4,7 @@ no template leftovers remain, and years in titles fit the disclosure year."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from generator.checks.common import problem
 from generator.diagnostics import Location, Severity
@@ -19,6 +20,9 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
     if disclosure.scope == "full":
         yield from _required(disclosure, settings)
     for table in disclosure.tables:
+        if table.rows and not any(isinstance(v, Decimal) for row in table.rows for v in row.cells):
+            yield problem("table.no-figures", table.rows[0].where, "rows",
+                          f"{table.kind.title} has rows but not one figure yet", Severity.WARNING)
         if table.is_empty and not EMPTY_STATEMENT.search(table.note):
             yield problem("table.empty-without-note", table.where, "note",
                           f"{table.kind.title} has no rows and no statement such as '本表为空表' or '无…安排'")

@@ -20,12 +20,26 @@ WARNING = Severity.WARNING
 
 def check(dept, disclosure: Disclosure, settings, tolerance):
     for project in disclosure.projects:
+        yield from _text(project)
         yield from _funds(project, tolerance)
         yield from _plan(project)
         yield from _indicators(project, disclosure.year)
 
 
+def _text(project: Project):
+    """资金用途 and 绩效目标 are written for every project (a new year starts them blank)."""
+    if not project.purpose:
+        yield problem("project.purpose-missing", project.at("purpose"), "purpose",
+                      f"项目 {project.name} has no 资金用途", WARNING)
+    if not project.goals:
+        yield problem("project.goals-missing", project.at("goals"), "goals",
+                      f"项目 {project.name} has no 绩效目标", WARNING)
+
+
 def _funds(project: Project, tolerance):
+    if project.budget is None:
+        yield problem("project.budget-missing", project.at("budget"), "budget", f"项目 {project.name} has no 预算数")
+        return
     if project.fiscal_funds is None and project.other_funds is None:
         return
     found = compare(
@@ -74,6 +88,9 @@ def _indicators(project: Project, year: int):
         field = f"indicators[{index}]"
         at = _at(project, indicator, f"{field}.value")
         levels1.add(indicator.level1)
+        if not indicator.value:
+            yield problem("indicator.value-missing", at, f"{field}.value",
+                          f"指标值 of {indicator.name} is blank: every indicator states its target")
         allowed = TAXONOMY.get(indicator.level1)
         if allowed is None:
             yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level1"), f"{field}.level1",
