@@ -43,8 +43,44 @@ def classify(path: str) -> tuple[str, dict] | None:
     return None
 
 
-def assemble(sources: Sources, report: Report) -> Site | None:
+class ReadCache:
+    """What each file read to, kept between builds of one process (the dev server): a file
+    whose text is unchanged is not parsed and converted again."""
+
+    def __init__(self):
+        self.entries: dict = {}
+        self.fresh: dict = {}
+
+    def read(self, reader, *args, report: Report):
+        key = (reader.__name__, args)
+        hit = self.entries.get(key)
+        if hit is None:
+            local = Report()
+            hit = (reader(*args, local), tuple(local.diagnostics))
+        self.fresh[key] = hit
+        report.extend(hit[1])
+        return hit[0]
+
+    def finish(self) -> None:
+        """Forget files that were not read this time (deleted or changed)."""
+        self.entries, self.fresh = self.fresh, {}
+
+
+def _direct(reader, *args, report: Report):
+    return reader(*args, report)
+
+
+def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -> Site | None:
     """The whole portal as a model, or None when site.yaml itself cannot be read."""
+    read = cache.read if cache is not None else _direct
+    try:
+        return _assemble(sources, report, read)
+    finally:
+        if cache is not None:
+            cache.finish()
+
+
+def _assemble(sources: Sources, report: Report, read) -> Site | None:
     if sources.site is None:
         report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
         return None
@@ -63,14 +99,14 @@ def assemble(sources: Sources, report: Report) -> Site | None:
             continue
         role, keys = found
         if role == "department":
-            head = read_department_head(keys["dept"], source.path, source.text, report)
+            head = read(read_department_head, keys["dept"], source.path, source.text, report=report)
             if head is not None:
                 heads[keys["dept"]] = head
             continue
         parts = years[(keys["dept"], keys["year"])]
         parts.setdefault("where", {})[role] = source.path
         if role == "disclosure":
-            parts["head"] = read_disclosure_head(source.path, source.text, report)
+            parts["head"] = read(read_disclosure_head, source.path, source.text, report=report)
         elif role == "table":
             kind = TABLE_KINDS.get(keys["key"])
             if kind is None:
@@ -80,15 +116,15 @@ def assemble(sources: Sources, report: Report) -> Site | None:
                     "content.unknown-table",
                 )
             else:
-                parts["tables"][kind.key] = read_table(kind, source.path, source.text, report)
+                parts["tables"][kind.key] = read(read_table, kind, source.path, source.text, report=report)
         elif role == "project":
-            parts["projects"].append(read_project(keys["key"], source.path, source.text, report))
+            parts["projects"].append(read(read_project, keys["key"], source.path, source.text, report=report))
         elif role == "acknowledgements":
             folder = f"content/departments/{keys['dept']}/{keys['year']}"
-            parts[role] = read_acknowledgements(folder, source.path, source.text, report)
+            parts[role] = read(read_acknowledgements, folder, source.path, source.text, report=report)
         else:
             reader = {"explanation": read_explanation, "goals": read_goals, "glossary": read_glossary}[role]
-            parts[role] = reader(source.path, source.text, report)
+            parts[role] = read(reader, source.path, source.text, report=report)
 
     disclosures: dict[str, list[Disclosure]] = defaultdict(list)
     for (dept, year), parts in sorted(years.items()):

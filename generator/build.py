@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.assemble import assemble
+from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Location, Report
 from generator.loader import read_sources
@@ -39,6 +39,8 @@ class BuildCache:
     def __init__(self):
         self.render = RenderCache()
         self.search = ExportCache()
+        self.reads = ReadCache()
+        self.checks: dict = {}
         self.environment = None
 
 
@@ -53,17 +55,17 @@ def search_index_dir(root: Path) -> Path:
     return Path(root) / ".disclose-cache" / "whoosh"
 
 
-def load_site(root: Path, report: Report) -> Site | None:
+def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
     files all loaded, so that one broken file is not reported as a dozen wrong sums.
     """
-    site = assemble(read_sources(Path(root)), report)
+    site = assemble(read_sources(Path(root)), report, cache.reads if cache else None)
     if site is not None and not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
         report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
     if site is not None and not report.errors:
-        apply_acknowledgements(site, run_checks(site), report)
+        apply_acknowledgements(site, run_checks(site, cache.checks if cache else None), report)
     return site
 
 
@@ -82,7 +84,7 @@ def build(
     started = time.perf_counter()
     root = Path(root).resolve()
     report = Report()
-    site = load_site(root, report)
+    site = load_site(root, report, cache)
     try:
         check_output_dir(Path(output), root)
     except OutputError as exc:

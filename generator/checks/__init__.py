@@ -11,6 +11,8 @@ Each rule has its own id; each module checks one kind of thing:
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.checks import arithmetic, completeness, crosstable, projects, prose
 from generator.diagnostics import Diagnostic, Report
 from generator.model import Site
@@ -18,13 +20,32 @@ from generator.model import Site
 RULE_MODULES = (arithmetic, crosstable, projects, completeness, prose)
 
 
-def run_checks(site: Site) -> list[Diagnostic]:
+def check_disclosure(dept, disclosure, settings) -> tuple[Diagnostic, ...]:
     found: list[Diagnostic] = []
-    tolerance = site.config.checks.tolerance
+    for module in RULE_MODULES:
+        found.extend(module.check(dept, disclosure, settings, settings.tolerance))
+    return tuple(found)
+
+
+def run_checks(site: Site, cache: dict | None = None) -> list[Diagnostic]:
+    """Every rule over every disclosure. With a cache (the dev server), a disclosure whose
+    department, content and settings are unchanged is not checked again."""
+    found: list[Diagnostic] = []
+    fresh = {}
     for dept in site.departments:
+        head = replace(dept, disclosures=())
         for disclosure in dept.disclosures:
-            for module in RULE_MODULES:
-                found.extend(module.check(dept, disclosure, site.config.checks, tolerance))
+            key = (head.code, disclosure.year)
+            previous = cache.get(key) if cache is not None else None
+            if previous is not None and previous[0] == (head, disclosure, site.config.checks):
+                diagnostics = previous[1]
+            else:
+                diagnostics = check_disclosure(dept, disclosure, site.config.checks)
+            fresh[key] = ((head, disclosure, site.config.checks), diagnostics)
+            found.extend(diagnostics)
+    if cache is not None:
+        cache.clear()
+        cache.update(fresh)
     return found
 
 
