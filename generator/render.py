@@ -6,6 +6,7 @@ written here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,10 +42,17 @@ class RenderError(Exception):
         self.message = message
 
 
-def load_strings(language: str) -> dict[str, str]:
-    path = STRINGS_DIR / f"{language}.yaml"
+@functools.lru_cache(maxsize=8)
+def _strings(path: Path, mtime: float) -> dict[str, str]:
+    loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=yaml.BaseLoader)
+        return yaml.load(handle, Loader=loader)
+
+
+def load_strings(language: str) -> dict[str, str]:
+    """The UI strings of a language (generator/strings/<language>.yaml)."""
+    path = STRINGS_DIR / f"{language}.yaml"
+    return _strings(path, path.stat().st_mtime)
 
 
 def _markdown_renderer() -> MarkdownIt:
