@@ -572,7 +572,8 @@ def three_public_rows(y: Year) -> list[dict]:
     def row(name, amount):
         return {"name": name, "total": nz(amount), "general_budget": nz(amount)}
 
-    return [row("“三公”经费小计", total), row("一、因公出国（境）费", abroad), row("二、公务用车购置及运维费", car),
+    # 小计 is written even when it is 0.00: a table of blanks would read as not filled in
+    return [{"name": "“三公”经费小计", "total": total, "general_budget": total}, row("一、因公出国（境）费", abroad), row("二、公务用车购置及运维费", car),
             row("其中：公务用车购置费", ZERO), row("公务用车运行维护费", car), row("三、公务接待费", reception)]
 
 
@@ -658,7 +659,10 @@ def explanation(dept: Dept, y: Year, rng: random.Random) -> str:
     f, year = y.figures, y.year
     before = previous_figures(dept, f, rng)
     themes = list(dict.fromkeys(p.theme[0] for p in sorted(y.projects, key=lambda p: -p.budget)))[:4]
-    unit_clause = f"、单位资金安排的事业运行支出{fmt(f['business'])}万元" if f["business"] else ""
+    parts = [f"人员经费{fmt(f['personnel'])}万元", f"日常公用经费{fmt(f['public'])}万元"]
+    if f["business"]:
+        parts.append(f"单位资金安排的事业运行支出{fmt(f['business'])}万元")
+    basic_parts = "、".join(parts[:-1]) + "和" + parts[-1]
     overview = "\n".join([
         f"按照预算管理有关规定，目前部门预算的编制实行综合预算管理，即全部收入和支出都反映在预算中。{dept.name}机关及所属事业单位的收支包含在部门预算中。",
         "",
@@ -671,8 +675,8 @@ def explanation(dept: Dept, y: Year, rng: random.Random) -> str:
         "### 2、支出说明",
         "",
         f"收支预算总表支出栏、基本支出表、项目支出表按经济分类和支出功能分类科目编制，反映{dept.name}年度部门预算中支出预算的总体情况。"
-        f"{year}年支出预算{fmt(f['total'])}万元，其中基本支出{fmt(f['basic'])}万元，包括人员经费{fmt(f['personnel'])}万元和"
-        f"日常公用经费{fmt(f['public'])}万元{unit_clause}；项目支出{fmt(f['project'])}万元，主要为{'、'.join(themes)}等。",
+        f"{year}年支出预算{fmt(f['total'])}万元，其中基本支出{fmt(f['basic'])}万元，包括{basic_parts}；"
+        f"项目支出{fmt(f['project'])}万元，主要为{'、'.join(themes)}等。",
         "",
         "### 3、比上年增减情况",
         "",

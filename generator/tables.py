@@ -6,6 +6,7 @@ definition. No I/O, no Jinja.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 TEXT = "text"  # free text as published
@@ -31,7 +32,7 @@ class TableKind:
     columns: tuple[Column, ...]
     unit: str = "万元"
 
-    @property
+    @functools.cached_property
     def keys(self) -> tuple[str, ...]:
         return tuple(column.key for column in self.columns)
 

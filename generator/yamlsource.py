@@ -6,7 +6,9 @@ Every scalar is kept as text (YAML's implicit typing is off: `1290.10` is not a 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import yaml
 
@@ -18,13 +20,12 @@ except AttributeError:  # pragma: no cover - libyaml missing
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scalar:
     text: str
     mark: Mark
@@ -35,13 +36,13 @@ class Scalar:
         return not self.quoted and self.text in _NULL_WORDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sequence:
     items: tuple
     mark: Mark
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mapping:
     values: dict  # str -> node, in document order
     key_marks: dict  # str -> Mark of the key
@@ -65,11 +66,23 @@ def _mark(yaml_mark) -> Mark:
     return Mark(yaml_mark.line + 1, yaml_mark.column + 1)
 
 
+_QUOTED = frozenset(("'", '"', "|", ">"))
+
+
 # Content files nest four or five levels; the limit only keeps a pathological file (say
 # 50,000 '[' in a row) from overflowing the C stack of the recursive composer.
 MAX_DEPTH = 100
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+_DEEP_LINE = re.compile(r"^[ \t?:-]{%d}" % MAX_DEPTH, re.M)
+
+
+def _may_be_deep(text: str) -> bool:
+    """Cheap test: could anything nest deeper than MAX_DEPTH? (Flow nesting needs brackets,
+    block nesting needs a long run of indentation or dashes at the start of a line.)"""
+    return text.count("[") + text.count("{") > MAX_DEPTH or bool(_DEEP_LINE.search(text))
 
 
 def _check_depth(text: str) -> None:
@@ -96,7 +109,8 @@ def _check_depth(text: str) -> None:
 def parse(text: str) -> Node | None:
     """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
     try:
-        _check_depth(text)
+        if _may_be_deep(text):
+            _check_depth(text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -114,7 +128,7 @@ def _convert(node, done: dict) -> Node:
         return done[id(node)]
     mark = _mark(node.start_mark)
     if isinstance(node, yaml.ScalarNode):
-        converted = Scalar(node.value, mark, quoted=node.style in ("'", '"', "|", ">"))
+        converted = Scalar(node.value, mark, quoted=node.style in _QUOTED)
     elif isinstance(node, yaml.SequenceNode):
         converted = Sequence(tuple(_convert(item, done) for item in node.value), mark)
     else:
