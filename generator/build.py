@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,12 +57,36 @@ def search_index_dir(root: Path) -> Path:
     return Path(root) / ".disclose-cache" / "whoosh"
 
 
+@contextlib.contextmanager
+def model_memory():
+    """Keep Python's cycle collector off while the model is built, then set the model aside.
+
+    Loading makes hundreds of thousands of small, acyclic, long-lived objects; with the
+    collector on, every collection walks all of them again (measured: loading 1,000
+    pages took 2.5 s with it and 1.0 s without). Once built, the model is frozen out of the
+    collector's sight, so rendering still collects its own garbage at the usual cost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
     files all loaded, so that one broken file is not reported as a dozen wrong sums.
     """
+    with model_memory():
+        return _load_site(root, report, cache)
+
+
+def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
     site = assemble(read_sources(Path(root)), report, cache.reads if cache else None)
     if site is not None and not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
         report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")

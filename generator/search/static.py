@@ -38,14 +38,12 @@ def fnv1a(term: str) -> int:
     return value
 
 
-def _deltas(values: list[int]):
+def _deltas(values: list[int]) -> str:
+    """Positions as JSON: delta-encoded, at most MAX_POSITIONS, and 0 for none."""
     if not values:
-        return 0
-    out, previous = [], 0
-    for value in values[:MAX_POSITIONS]:
-        out.append(value - previous)
-        previous = value
-    return out
+        return "0"
+    values = values[:MAX_POSITIONS]
+    return "[" + ",".join(str(b - a) for a, b in zip([0, *values], values)) + "]"
 
 
 def doc_terms(doc: SearchDoc) -> dict[str, list[list[int]]]:
@@ -53,16 +51,22 @@ def doc_terms(doc: SearchDoc) -> dict[str, list[list[int]]]:
     terms: dict[str, list[list[int]]] = {}
     for field_index, field in enumerate(FIELDS):
         for term, position in tokenize(getattr(doc, field)):
-            terms.setdefault(term, [[], [], []])[field_index].append(position)
+            entry = terms.get(term)
+            if entry is None:
+                entry = terms[term] = [[], [], []]
+            entry[field_index].append(position)
     return terms
 
 
 def encode_term(per_doc: dict[int, list[list[int]]]) -> bytes:
+    """[[doc gap, title, code, body], …] as compact JSON (built by hand: this runs once per
+    term and is the hot loop of a large build)."""
     rows, previous = [], 0
     for number in sorted(per_doc):
-        rows.append([number - previous, *(_deltas(p) for p in per_doc[number])])
+        title, code, body = per_doc[number]
+        rows.append(f"[{number - previous},{_deltas(title)},{_deltas(code)},{_deltas(body)}]")
         previous = number
-    return _dump(rows)
+    return ("[" + ",".join(rows) + "]").encode("ascii")
 
 
 def postings(docs: list[SearchDoc]) -> dict[str, list]:
@@ -82,10 +86,11 @@ class ScopeIndex:
     """One scope's index files, kept so that an edited document re-writes only the shards of
     the terms it had or has, and its own document shard."""
 
-    def __init__(self, prefix: str, docs: list[SearchDoc]):
+    def __init__(self, prefix: str, docs: list[SearchDoc], terms_of=doc_terms):
         self.prefix = prefix
+        self.terms_of = terms_of
         self.docs = list(docs)
-        self.doc_terms = [doc_terms(doc) for doc in self.docs]
+        self.doc_terms = [terms_of(doc) for doc in self.docs]
         self.by_term: dict[str, dict[int, list[list[int]]]] = defaultdict(dict)
         for number, terms in enumerate(self.doc_terms):
             for term, fields in terms.items():
@@ -140,7 +145,7 @@ class ScopeIndex:
         changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new != old]
         affected: set[str] = set()
         for number in changed:
-            old_terms, new_terms = self.doc_terms[number], doc_terms(docs[number])
+            old_terms, new_terms = self.doc_terms[number], self.terms_of(docs[number])
             for term in old_terms:
                 del self.by_term[term][number]
             for term, fields in new_terms.items():
@@ -199,6 +204,7 @@ class ExportCache:
     def __init__(self):
         self.scopes: dict[str, ScopeIndex] = {}
         self.exported: list[str] = []
+        self.terms: dict[SearchDoc, dict] = {}
 
 
 def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
@@ -209,16 +215,23 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
             by_scope.setdefault(doc.scope, []).append(doc)
     files: dict[str, bytes] = {}
     fresh, exported = {}, []
+    # Each document is tokenized once, however many scopes it belongs to (and, in the dev
+    # server, once for as long as it is unchanged).
+    known = cache.terms if cache is not None else {}
+    terms = {doc: known.get(doc) or doc_terms(doc) for doc in docs}
+    terms_of = terms.__getitem__
     for scope, scope_docs in sorted(by_scope.items()):
         index = cache.scopes.get(scope) if cache is not None else None
         if index is None or index.docs != scope_docs:
+            if index is not None:
+                index.terms_of = terms_of
             if index is None or not index.update(scope_docs):
-                index = ScopeIndex(f"search/{scope}/", scope_docs)
+                index = ScopeIndex(f"search/{scope}/", scope_docs, terms_of)
             exported.append(scope)
         fresh[scope] = index
         files.update(index.files)
     if cache is not None:
-        cache.scopes, cache.exported = fresh, exported
+        cache.scopes, cache.exported, cache.terms = fresh, exported, terms
     return files
 
 

@@ -24,8 +24,11 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+_HAN_FIRST = re.compile(f"[{HAN}]")
+
+
 def is_han(run: str) -> bool:
-    return bool(re.match(f"[{HAN}]", run))
+    return bool(_HAN_FIRST.match(run))
 
 
 def runs(text: str) -> list[str]:
@@ -40,13 +43,15 @@ def run_terms(run: str) -> list[str]:
 
 def tokenize(text: str, start: int = 0) -> list[tuple[str, int]]:
     """(term, position) pairs; positions start at `start`."""
-    found = []
+    found: list[tuple[str, int]] = []
     position = start
     for run in runs(text):
-        for term in run_terms(run):
-            found.append((term, position))
-            position += 1
-        position += 1  # a gap: no phrase spans two runs
+        if len(run) > 1 and _HAN_FIRST.match(run):
+            found.extend(zip([run[i:i + 2] for i in range(len(run) - 1)], range(position, position + len(run) - 1)))
+            position += len(run)  # the pairs, then a gap: no phrase spans two runs
+        else:
+            found.append((run, position))
+            position += 2
     return found
 
 
