@@ -13,9 +13,23 @@ from typing import NamedTuple
 import yaml
 
 try:  # the C parser is much faster; the pure-Python one gives the same tree
-    _Loader = yaml.CBaseLoader
+    _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - libyaml missing
-    _Loader = yaml.BaseLoader
+    _Base = yaml.BaseLoader
+
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Loader(_Base):
+    """Every node gets its kind's default tag: no implicit typing, and no resolver work
+    per node (the composer asks once for every value of every file)."""
+
+    def resolve(self, kind, value, implicit):
+        return _DEFAULT_TAGS[kind]
 
 _NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
