@@ -17,7 +17,15 @@ from generator.diagnostics import BuildFailed, Location, Report
 from generator.loader import read_sources
 from generator.model import Site
 from generator.pages import site_pages
-from generator.render import RenderCache, RenderError, load_strings, make_environment, render_pages
+from generator.render import (
+    ParallelRender,
+    RenderCache,
+    RenderError,
+    load_strings,
+    make_environment,
+    render_pages,
+    worker_count,
+)
 from generator.search.documents import site_documents
 from generator.search.engine import index_is_current, write_index
 from generator.search.static import ExportCache, export_site, search_page_info
@@ -126,14 +134,25 @@ def build(
         cache.environment = env
     docs = site_documents(site)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
+    workers = worker_count(len(pages))
+    parallel = ParallelRender(env, pages, workers) if cache is None and workers > 1 else None
     try:
-        files = render_pages(env, pages, progress, cache.render if cache else None)
+        search_files = export_site(docs, cache.search if cache else None)  # meanwhile, in this process
+    except BaseException:
+        if parallel is not None:
+            parallel.close()
+        raise
+    try:
+        if parallel is not None:
+            files = parallel.collect(progress)
+        else:
+            files = render_pages(env, pages, progress, cache.render if cache else None)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
         raise BuildFailed(report) from exc
     assets = read_assets(static_dirs)
-    files.update(export_site(docs, cache.search if cache else None))
+    files.update(search_files)
     written = write_site(Path(output), files, assets)
     if search_index and not index_is_current(search_index_dir(root), docs):
         write_index(search_index_dir(root), docs)

@@ -7,6 +7,8 @@ written here.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,8 +175,69 @@ class RenderCache:
         return (globals_key, template_keys[page.template], page.context)
 
 
+PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
+CHUNK = 100
+_WORK: tuple | None = None  # (env, pages) for forked workers, which inherit it
+
+
+def _render_chunk(bounds: tuple[int, int]):
+    env, pages = _WORK
+    rendered = []
+    for page in pages[bounds[0]:bounds[1]]:
+        try:
+            rendered.append(render_page(env, page))
+        except RenderError as error:
+            return ("error", page.path, error.template, error.line, error.message)
+    return ("ok", rendered)
+
+
+class ParallelRender:
+    """Pages rendered on every core by forked workers, which inherit the environment and the
+    pages and send back only the bytes, in order. Started before, and collected after, the
+    work the main process does meanwhile (the search index)."""
+
+    def __init__(self, env: Environment, pages: list[Page], workers: int):
+        global _WORK
+        self.pages = pages
+        _WORK = (env, pages)
+        chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
+        self.pool = multiprocessing.get_context("fork").Pool(workers)
+        _WORK = None  # the workers have their copy; the parent keeps no extra reference
+        self.results = self.pool.imap(_render_chunk, chunks)
+
+    def collect(self, progress=None) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        done = 0
+        try:
+            for result in self.results:
+                if result[0] == "error":
+                    _, path, template, line, message = result
+                    page = next(p for p in self.pages if p.path == path)
+                    raise RenderError(page, template, line, message)
+                for data in result[1]:
+                    out[urls.output_file(self.pages[done].path)] = data
+                    done += 1
+                if progress:
+                    progress(done, len(self.pages))
+        finally:
+            self.close()
+        return out
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def worker_count(pages: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 8) if pages >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods() else 1
+
+
 def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every page's bytes by output file. Raises RenderError on the first failing page."""
+    workers = worker_count(len(pages))
+    if cache is None and workers > 1:
+        return ParallelRender(env, pages, workers).collect(progress)
     output: dict[str, bytes] = {}
     template_keys: dict = {}
     fresh: dict[str, tuple[object, bytes]] = {}
