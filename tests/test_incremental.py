@@ -1,0 +1,127 @@
+"""Incremental builds (the dev server's): the same output as a clean build after each kind
+of change, and only the pages a change touches are rendered again."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from generator.build import BuildCache, build
+from generator.serve import DevSite
+from conftest import ROOT
+
+PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
+OLD_NAME = "name: 2024 开展科技工作者助力乡村振兴经费\n"
+
+
+@pytest.fixture
+def portal(tmp_path):
+    root = tmp_path / "portal"
+    root.mkdir()
+    for name in ("site.yaml", "content", "templates", "themes"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    return root
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def rename_project(root):
+    edit(root / PROJECT, OLD_NAME, "name: 改过名的项目\n")
+
+
+def add_project(root):
+    source = root / PROJECT
+    target = source.with_name("P-NEW.yaml")
+    text = source.read_text(encoding="utf-8").replace("code: 13070024P00000410006W\n", "").replace("seq: 1\n", "seq: 27\n")
+    target.write_text(text, encoding="utf-8")
+    # keep 项目支出 in agreement: the new project has the same 预算数 as the one it copies
+    return target
+
+
+def remove_project(root):
+    (root / "content/departments/569301/2022/projects/p12.yaml").unlink()
+
+
+def move_project(root):
+    old = root / "content/departments/569301/2022/projects/p11.yaml"
+    old.rename(old.with_name("p11-renamed.yaml"))
+
+
+def edit_template(root):
+    edit(root / "themes/default/templates/project.html", "<h2>{{ t.purpose }}</h2>", "<h2>{{ t.purpose }}（用途）</h2>")
+
+
+def edit_site_yaml(root):
+    edit(root / "site.yaml", "title: 部门预算公开平台（示例）", "title: 部门预算公开平台")
+
+
+CHANGES = {
+    "project edited": rename_project,
+    "project removed": remove_project,
+    "project renamed (file)": move_project,
+    "template edited": edit_template,
+    "site.yaml edited": edit_site_yaml,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_incremental_build_equals_clean_build(portal, tmp_path, change):
+    cache = BuildCache()
+    incremental = tmp_path / "incremental"
+    build(portal, incremental, cache=cache, search_index=False)
+    change(portal)
+    build(portal, incremental, cache=cache, search_index=False)
+    clean = tmp_path / "clean"
+    build(portal, clean, search_index=False)
+    assert tree(incremental) == tree(clean)
+
+
+def test_project_added_equals_clean_build(portal, tmp_path):
+    # An added project also changes 项目支出's agreement, which the check reports; this test
+    # adds one to a targets-only disclosure (no standard tables) to keep the build clean.
+    cache = BuildCache()
+    incremental = tmp_path / "incremental"
+    build(portal, incremental, cache=cache, search_index=False)
+    source = portal / "content/departments/569301/2022/projects/p01.yaml"
+    text = source.read_text(encoding="utf-8").replace("seq: 1\n", "seq: 13\n").replace(
+        "name: 第三批天津市青年人才托举工程第三年度培养经费", "name: 新增项目")
+    (source.parent / "p13.yaml").write_text(text, encoding="utf-8")
+    build(portal, incremental, cache=cache, search_index=False)
+    clean = tmp_path / "clean"
+    build(portal, clean, search_index=False)
+    assert tree(incremental) == tree(clean)
+    assert (incremental / "departments/569301/2022/projects/p13/index.html").is_file()
+
+
+def test_a_template_change_re_renders_the_pages_that_use_it(portal, tmp_path):
+    cache = BuildCache()
+    build(portal, tmp_path / "out", cache=cache, search_index=False)
+    edit_template(portal)
+    build(portal, tmp_path / "out", cache=cache, search_index=False)
+    assert len(cache.render.rendered) == 58
+    assert all("/projects/" in path for path in cache.render.rendered)
+
+
+def test_changes_that_arrive_together_cause_one_rebuild(portal):
+    site = DevSite(portal, "http://127.0.0.1:0/")
+    try:
+        assert site.rebuild(force=True)
+        first = site.status.generation
+        rename_project(portal)
+        edit(portal / "content/departments/731/department.yaml", "region: 河北省张家口市", "region: 河北省 张家口市")
+        assert site.rebuild()  # one build sees both changes
+        assert site.status.generation == first + 1 and site.status.ok
+        assert not site.rebuild()  # nothing new: no second build
+        assert site.status.generation == first + 1
+    finally:
+        site.close()
