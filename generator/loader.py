@@ -31,14 +31,28 @@ def _read(root: Path, path: Path) -> SourceFile:
     return SourceFile(relative, text)
 
 
-def read_sources(root: Path) -> Sources:
+def _read_known(root: Path, path: Path, known: dict | None) -> SourceFile:
+    """The file's text; with `known` (the dev server's), an unchanged file is not read again."""
+    if known is None:
+        return _read(root, path)
+    stat = path.stat()
+    signature = (stat.st_mtime_ns, stat.st_size)
+    previous = known.get(path)
+    if previous is not None and previous[0] == signature:
+        return previous[1]
+    source = _read(root, path)
+    known[path] = (signature, source)
+    return source
+
+
+def read_sources(root: Path, known: dict | None = None) -> Sources:
     root = Path(root)
     site_path = root / SITE_FILE
-    site = _read(root, site_path) if site_path.is_file() else None
+    site = _read_known(root, site_path, known) if site_path.is_file() else None
     content_dir = root / CONTENT_DIR
     files = []
     if content_dir.is_dir():
         for path in sorted(content_dir.rglob("*")):
             if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-                files.append(_read(root, path))
+                files.append(_read_known(root, path, known))
     return Sources(root, site, tuple(files))

@@ -63,11 +63,20 @@ def read_manifest(output_dir: Path) -> dict[str, str] | None:
     return manifest
 
 
-def write_site(output_dir: Path, files: dict[str, bytes], assets: dict[str, bytes]) -> int:
-    """Write pages and assets (paths relative to the output folder); returns how many were written."""
+def write_site(output_dir: Path, files: dict[str, bytes], assets: dict[str, bytes], memo: dict | None = None) -> int:
+    """Write pages and assets (paths relative to the output folder); returns how many were written.
+
+    `memo` (the dev server's) remembers each file's bytes and digest, so that a page reused
+    from the last build (the very same bytes object) is not hashed again."""
     output_dir = Path(output_dir).resolve()
     everything = {**assets, **files}
-    manifest = {path: _digest(data) for path, data in everything.items()}
+    manifest = {}
+    for path, data in everything.items():
+        known = memo.get(path) if memo is not None else None
+        manifest[path] = known[1] if known is not None and known[0] is data else _digest(data)
+    if memo is not None:
+        memo.clear()
+        memo.update((path, (data, manifest[path])) for path, data in everything.items())
     previous = read_manifest(output_dir) if output_dir.is_dir() else None
     if previous is None:
         _write_fresh(output_dir, everything, manifest)

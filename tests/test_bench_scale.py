@@ -53,12 +53,14 @@ def test_rewritten_counts_changed_new_and_removed_files():
 
 
 def test_table_and_summary():
-    run = {"seconds": 2.0, "exit": 0, "peak_rss_mib": 300.0, "tree_pss_mib": 400.0}
+    run = {"seconds": 2.0, "exit": 0, "peak_rss_mib": 300.0, "tree_pss_mib": 400.0, "user_s": 1.5, "sys_s": 0.5,
+           "load_1m_before": 1.0}
     size = {"files": 10, "mib": 1.0, "disk_mib": 1.5}
     figures = {
         "runs_per_step": 2,
         "generated": {"pages": 1000, "departments": 13, "projects": 941, "files": 1540, "bytes": 2**20, "seconds": 0.3},
         "machine": {"cpus": 2},
+        "runs": {"full": [run]},
         "summary": {"full": bench_scale.summary([run, dict(run, seconds=4.0)]),
                     "hugo": bench_scale.summary([dict(run, seconds=1.0)] * 2),
                     "noop": bench_scale.summary([dict(run, files_rewritten=0, tree_pss_mib=None)])},
