@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,11 +32,11 @@ def _read(root: Path, path: Path) -> SourceFile:
     return SourceFile(relative, text)
 
 
-def _read_known(root: Path, path: Path, known: dict | None) -> SourceFile:
+def _read_known(root: Path, path: Path, known: dict | None, stat=None) -> SourceFile:
     """The file's text; with `known` (the dev server's), an unchanged file is not read again."""
     if known is None:
         return _read(root, path)
-    stat = path.stat()
+    stat = stat or path.stat()
     signature = (stat.st_mtime_ns, stat.st_size)
     previous = known.get(path)
     if previous is not None and previous[0] == signature:
@@ -49,10 +50,25 @@ def read_sources(root: Path, known: dict | None = None) -> Sources:
     root = Path(root)
     site_path = root / SITE_FILE
     site = _read_known(root, site_path, known) if site_path.is_file() else None
-    content_dir = root / CONTENT_DIR
-    files = []
-    if content_dir.is_dir():
-        for path in sorted(content_dir.rglob("*")):
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-                files.append(_read_known(root, path, known))
+    files = [_read_known(root, path, known, stat) for path, stat in _content_files(root / CONTENT_DIR)]
     return Sources(root, site, tuple(files))
+
+
+def _content_files(folder: Path) -> list:
+    """(path, stat) of every file under content/, hidden files and folders left out, sorted
+    by path as text (the order every later step relies on)."""
+    found = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=True):
+                pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=True):
+                found.append((entry.path, entry))
+    return [(Path(path), entry.stat()) for path, entry in sorted(found, key=lambda item: Path(item[0]).parts)]

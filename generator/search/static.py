@@ -15,6 +15,7 @@ is FNV-1a (32 bit) of its UTF-16 code units modulo N, computed the same way in s
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections import defaultdict
 
@@ -58,15 +59,42 @@ def doc_terms(doc: SearchDoc) -> dict[str, list[list[int]]]:
     return terms
 
 
-def encode_term(per_doc: dict[int, list[list[int]]]) -> bytes:
-    """[[doc gap, title, code, body], …] as compact JSON (built by hand: this runs once per
-    term and is the hot loop of a large build)."""
-    rows, previous = [], 0
-    for number in sorted(per_doc):
+def _rows(per_doc: dict[int, list[list[int]]], numbers: list[int], previous: int) -> str:
+    rows = []
+    for number in numbers:
         title, code, body = per_doc[number]
         rows.append(f"[{number - previous},{_deltas(title)},{_deltas(code)},{_deltas(body)}]")
         previous = number
-    return ("[" + ",".join(rows) + "]").encode("ascii")
+    return ",".join(rows)
+
+
+def encode_term(per_doc: dict[int, list[list[int]]]) -> bytes:
+    """[[doc gap, title, code, body], …] as compact JSON (built by hand: this runs once per
+    term and is the hot loop of a large build)."""
+    return ("[" + _rows(per_doc, sorted(per_doc), 0) + "]").encode("ascii")
+
+
+BLOCK = 256  # documents per block of a frequent term's postings
+
+
+class Blocks:
+    """A frequent term's postings kept as blocks of BLOCK documents, so that a document
+    whose positions change re-encodes one block, not the term's whole list."""
+
+    def __init__(self, per_doc: dict[int, list[list[int]]]):
+        self.numbers = sorted(per_doc)
+        self.parts = [self._encode(per_doc, start) for start in range(0, len(self.numbers), BLOCK)]
+
+    def _encode(self, per_doc, start: int) -> str:
+        previous = self.numbers[start - 1] if start else 0
+        return _rows(per_doc, self.numbers[start:start + BLOCK], previous)
+
+    def refresh(self, per_doc, number: int) -> None:
+        start = bisect.bisect_left(self.numbers, number) // BLOCK * BLOCK
+        self.parts[start // BLOCK] = self._encode(per_doc, start)
+
+    def data(self) -> bytes:
+        return ("[" + ",".join(self.parts) + "]").encode("ascii")
 
 
 def postings(docs: list[SearchDoc]) -> dict[str, list]:
@@ -95,10 +123,19 @@ class ScopeIndex:
         for number, terms in enumerate(self.doc_terms):
             for term, fields in terms.items():
                 self.by_term[term][number] = fields
-        self.encoded = {term: encode_term(per_doc) for term, per_doc in self.by_term.items()}
+        self.blocks: dict[str, Blocks] = {}
+        self.encoded = {term: self._encode(term) for term in self.by_term}
         self.hashes = {term: fnv1a(term) for term in self.encoded}
         self.files: dict[str, bytes] = {}
         self._write_all()
+
+    def _encode(self, term: str) -> bytes:
+        per_doc = self.by_term[term]
+        if len(per_doc) <= BLOCK:
+            self.blocks.pop(term, None)
+            return encode_term(per_doc)
+        self.blocks[term] = Blocks(per_doc)
+        return self.blocks[term].data()
 
     def _shard_count(self) -> int:
         size = sum(len(data) for data in self.encoded.values() if len(data) <= OWN_FILE_BYTES)
@@ -144,6 +181,7 @@ class ScopeIndex:
             return False
         changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new != old]
         affected: set[str] = set()
+        moved: dict[str, list[int] | None] = {}  # term → documents whose positions alone changed
         for number in changed:
             old_terms, new_terms = self.doc_terms[number], self.terms_of(docs[number])
             for term in old_terms:
@@ -152,15 +190,27 @@ class ScopeIndex:
                 self.by_term[term][number] = fields
             self.doc_terms[number] = new_terms
             affected |= old_terms.keys() | new_terms.keys()
+            for term in old_terms.keys() & new_terms.keys():
+                if old_terms[term] != new_terms[term] and moved.get(term, []) is not None:
+                    moved.setdefault(term, []).append(number)
+            for term in old_terms.keys() ^ new_terms.keys():
+                moved[term] = None  # the term's documents changed: encode it whole
         self.docs = list(docs)
         for term in affected:
             if self.by_term.get(term):
-                self.encoded[term] = encode_term(self.by_term[term])
+                blocks = self.blocks.get(term)
+                if blocks is not None and moved.get(term) is not None:
+                    for number in moved[term]:
+                        blocks.refresh(self.by_term[term], number)
+                    self.encoded[term] = blocks.data()
+                elif term in moved or term not in self.encoded:
+                    self.encoded[term] = self._encode(term)
                 if term not in self.hashes:
                     self.hashes[term] = fnv1a(term)
                     self.shard_terms[self.hashes[term] % self.shards].add(term)
             else:
                 self.by_term.pop(term, None)
+                self.blocks.pop(term, None)
                 self.encoded.pop(term, None)
                 self.files.pop(f"{self.prefix}b/{self.hashes[term]:08x}.json", None)
                 self.shard_terms[self.hashes[term] % self.shards].discard(term)
