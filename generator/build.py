@@ -53,6 +53,7 @@ class BuildCache:
         self.checks: dict = {}
         self.written: dict = {}
         self.sources: dict = {}
+        self.documents: dict = {}
         self.environment = None
 
 
@@ -135,7 +136,7 @@ def build(
     env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
     if cache is not None:
         cache.environment = env
-    docs = site_documents(site)
+    docs = site_documents(site, cache.documents if cache else None)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
     workers = worker_count(len(pages))
     parallel = ParallelRender(env, pages, workers) if cache is None and workers > 1 else None

@@ -32,16 +32,16 @@ def _read(root: Path, path: Path) -> SourceFile:
     return SourceFile(relative, text)
 
 
-def _read_known(root: Path, path: Path, known: dict | None, stat=None) -> SourceFile:
+def _read_known(root: Path, path, known: dict | None, stat=None) -> SourceFile:
     """The file's text; with `known` (the dev server's), an unchanged file is not read again."""
     if known is None:
-        return _read(root, path)
-    stat = stat or path.stat()
+        return _read(root, Path(path))
+    stat = stat or os.stat(path)
     signature = (stat.st_mtime_ns, stat.st_size)
     previous = known.get(path)
     if previous is not None and previous[0] == signature:
         return previous[1]
-    source = _read(root, path)
+    source = _read(root, Path(path))
     known[path] = (signature, source)
     return source
 
@@ -71,4 +71,4 @@ def _content_files(folder: Path) -> list:
                 pending.append(entry.path)
             elif entry.is_file(follow_symlinks=True):
                 found.append((entry.path, entry))
-    return [(Path(path), entry.stat()) for path, entry in sorted(found, key=lambda item: Path(item[0]).parts)]
+    return [(path, entry.stat()) for path, entry in sorted(found, key=lambda item: item[0].split(os.sep))]

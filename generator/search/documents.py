@@ -47,12 +47,27 @@ def _summary(*texts: str) -> str:
     return " ".join(t for t in texts if t)[:SUMMARY_LENGTH]
 
 
-def site_documents(site: Site) -> list[SearchDoc]:
+def site_documents(site: Site, memo: dict | None = None) -> list[SearchDoc]:
+    """Every document, grouped by department-year. `memo` (the dev server's) keeps each
+    disclosure's documents while the disclosure and its department are unchanged."""
     docs: list[SearchDoc] = []
+    fresh = {}
     for dept in site.departments:
         docs.append(_department(dept))
+        head = (dept.code, dept.name)
         for disclosure in dept.disclosures:
-            docs.extend(disclosure_documents(dept, disclosure))
+            key = (head, disclosure.year)
+            previous = memo.get(key) if memo is not None else None
+            inputs = (disclosure, dept.duties)  # all that disclosure_documents reads besides the key
+            if previous is not None and previous[0] == inputs:
+                found = previous[1]
+            else:
+                found = disclosure_documents(dept, disclosure)
+            fresh[key] = (inputs, found)
+            docs.extend(found)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     return docs
 
 
