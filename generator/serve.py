@@ -28,18 +28,20 @@ WATCHED = ("content", "templates", "themes", "site.yaml")
 SNIPPET_CONTEXT = 2
 
 
-def snapshot(root: Path) -> dict[str, tuple[float, int]]:
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     """(mtime, size) of every watched file: what a rebuild depends on."""
     found = {}
-    for name in WATCHED:
-        path = root / name
-        paths = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file()) if path.is_dir() else []
-        for item in paths:
-            try:
-                stat = item.stat()
-            except FileNotFoundError:
-                continue
-            found[str(item)] = (stat.st_mtime, stat.st_size)
+    pending = [str(Path(root) / name) for name in WATCHED]
+    while pending:
+        path = pending.pop()
+        try:
+            if os.path.isdir(path):
+                pending.extend(entry.path for entry in os.scandir(path))
+            else:
+                stat = os.stat(path)
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            continue
     return found
 
 
@@ -55,6 +57,10 @@ def snippet(root: Path, diagnostic: Diagnostic) -> list[dict]:
     first = max(1, line - SNIPPET_CONTEXT)
     last = min(len(lines), line + SNIPPET_CONTEXT)
     return [{"line": n, "text": lines[n - 1], "here": n == line} for n in range(first, last + 1)]
+
+
+def _changed_files(now: dict, before: dict) -> int:
+    return sum(1 for path in now.keys() | before.keys() if now.get(path) != before.get(path))
 
 
 @dataclass
@@ -82,8 +88,11 @@ class DevSite:
         self.lock = threading.Lock()
 
     def settle(self) -> dict:
-        """Wait until files stop changing (a save, a git checkout), then return the snapshot."""
+        """Wait until files stop changing (a git checkout, a save of several files), then
+        return the snapshot. A change of one file (an editor's save) is taken at once."""
         current = snapshot(self.root)
+        if self.last_snapshot is not None and _changed_files(current, self.last_snapshot) <= 1:
+            return current
         for _ in range(40):
             time.sleep(0.03)
             again = snapshot(self.root)
