@@ -22,6 +22,26 @@ def sample_build(tmp_path_factory):
     return result, output
 
 
+PORTAL_PARTS = ("site.yaml", "content", "templates", "themes")
+
+
+def copy_portal(source: Path, target: Path) -> Path:
+    """A copy of a portal's sources (not its output or caches), to change freely."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PORTAL_PARTS:
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
+        elif (source / name).is_file():
+            shutil.copy(source / name, target / name)
+    return target
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A fresh copy of the sample portal."""
+    return copy_portal(ROOT, tmp_path / "portal")
+
+
 def write_yaml(path: Path, data) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, str):

@@ -3,27 +3,15 @@ acknowledged, and shown on the page at the figure."""
 
 from __future__ import annotations
 
-import shutil
-
 from generator.build import load_site
 from generator.diagnostics import Report
-from conftest import ROOT
 from htmltools import collect
 
 TABLE = "content/departments/731/2025/tables/expenditure_summary.yaml"
 
 
-def copy_sample(tmp_path):
-    root = tmp_path / "portal"
-    root.mkdir()
-    for name in ("site.yaml", "content", "templates", "themes"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    return root
-
-
-def test_a_grown_difference_is_no_longer_acknowledged(tmp_path):
-    root = copy_sample(tmp_path)
+def test_a_grown_difference_is_no_longer_acknowledged(sample_copy):
+    root = sample_copy
     table = root / TABLE
     text = table.read_text(encoding="utf-8")
     first_row = "  - {name: 合计, total: 1454.54, basic: 944.91, project: 509.64}\n"

@@ -3,26 +3,18 @@ of change, and only the pages a change touches are rendered again."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from generator.build import BuildCache, build
 from generator.serve import DevSite
-from conftest import ROOT
 
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
 OLD_NAME = "name: 2024 开展科技工作者助力乡村振兴经费\n"
 
 
 @pytest.fixture
-def portal(tmp_path):
-    root = tmp_path / "portal"
-    root.mkdir()
-    for name in ("site.yaml", "content", "templates", "themes"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    return root
+def portal(sample_copy):
+    return sample_copy
 
 
 def tree(folder):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from generator.build import load_site
@@ -11,17 +9,11 @@ from generator.cli import main
 from generator.diagnostics import Report
 from generator.scaffold import ScaffoldError, new_department, new_year
 from generator.yamlsource import parse, plain
-from conftest import ROOT
 
 
 @pytest.fixture
-def portal(tmp_path):
-    root = tmp_path / "portal"
-    root.mkdir()
-    for name in ("site.yaml", "content", "templates", "themes"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
-    return root
+def portal(sample_copy):
+    return sample_copy
 
 
 def read(path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, copy_portal
 
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
 PROJECT_PAGE = "departments/731/2025/projects/13070024P00000410006W/"
@@ -35,11 +34,7 @@ def status(base: str) -> dict:
 
 @pytest.fixture
 def dev_server(tmp_path):
-    site = tmp_path / "portal"
-    site.mkdir()
-    for name in ("site.yaml", "content", "templates", "themes"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, site / name)
+    site = copy_portal(ROOT, tmp_path / "portal")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--source", str(site), "--port", str(port)],
