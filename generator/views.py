@@ -11,7 +11,13 @@ from decimal import Decimal
 from generator.model import Disclosure, Project, Table
 from generator.tables import CODE, MONEY, NUMBER, TEXT
 
-CHINESE_NUMERALS = "一二三四五六七八九"
+# Words of the theme's language used when shaping tables; a template passes its `t`.
+DEFAULT_WORDS = {
+    "seq": "序号",
+    "table_numbers": "一,二,三,四,五,六,七,八,九",
+    "table_title": "表{number} {title}",
+    "note_row": "第 {row} 行",
+}
 
 
 def figure(value) -> str:
@@ -63,14 +69,27 @@ class Note:
     text: str
 
 
-def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, str] | None = None) -> TableView:
+def _words(t: dict | None) -> dict:
+    return {**DEFAULT_WORDS, **{k: v for k, v in (t or {}).items() if k in DEFAULT_WORDS}}
+
+
+def table_title(kind, t: dict | None = None) -> str:
+    """"表二 部门预算收入总表": the standard tables carry their number."""
+    words = _words(t)
+    if not kind.number:
+        return kind.title
+    return words["table_title"].format(number=words["table_numbers"].split(",")[kind.number - 1], title=kind.title)
+
+
+def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, str] | None = None, t: dict | None = None) -> TableView:
+    words = _words(t)
     kind = table.kind
-    title = f"表{CHINESE_NUMERALS[kind.number - 1]} {kind.title}" if kind.number else kind.title
+    title = table_title(kind, t)
     grouped = kind.has_groups
     seq_id = f"{dom_id}-seq"
     column_ids = [f"{dom_id}-c{index + 1}" for index in range(len(kind.columns))]
     group_ids: dict[int, str] = {}
-    top: list[HeaderCell] = [HeaderCell("序号", seq_id, "col", rowspan=2 if grouped else 1)]
+    top: list[HeaderCell] = [HeaderCell(words["seq"], seq_id, "col", rowspan=2 if grouped else 1)]
     leaves: list[HeaderCell] = []
     index = 0
     while index < len(kind.columns):
@@ -116,7 +135,7 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
             if reason:
                 note_id = f"{dom_id}-note-{len(found_notes) + 1}"
                 label = _row_label(table, row)
-                where = f"第 {number} 行{(' ' + label) if label else ''} · {_column_label(column)}"
+                where = words["note_row"].format(row=number) + f"{(' ' + label) if label else ''} · {_column_label(column)}"
                 found_notes.append(Note(note_id, len(found_notes) + 1, where, reason))
             cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER), note=note_id))
         rows.append(tuple(cells))
