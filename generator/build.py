@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
+import json
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
-from generator.diagnostics import BuildFailed, Location, Report
+from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.loader import read_sources
 from generator.model import Site
 from generator.pages import site_pages
@@ -29,12 +31,12 @@ from generator.render import (
 from generator.search.documents import site_documents
 from generator.search.engine import index_is_current, write_index
 from generator.search.static import ExportCache, export_site, search_page_info
-from generator.writer import OutputError, check_output_dir, read_assets, write_site
+from generator.writer import OutputError, check_output_dir, read_assets, read_manifest, write_site
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    site: Site | None  # None when the inputs were unchanged and nothing was built
     pages: int
     files: int
     seconds: float
@@ -61,6 +63,53 @@ def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
     """Template folders and static folders, the site's own first so they override the theme."""
     theme_dir = root / "themes" / theme
     return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
+
+
+LAST_BUILD = "last-build.json"
+_GENERATOR = Path(__file__).parent
+
+
+def _files_under(folder: Path):
+    if folder.is_file():
+        yield folder
+    elif folder.is_dir():
+        yield from sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def inputs_digest(root: Path, options: tuple) -> str:
+    """One digest of everything a build reads: the sources, templates and static files, the
+    build's options, and the generator itself."""
+    digest = hashlib.sha256(repr(options).encode("utf-8"))
+    for base, names in ((_GENERATOR, ("",)), (root, ("site.yaml", "content", "templates", "themes", "static"))):
+        for name in names:
+            for path in _files_under(base / name if name else base):
+                digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _unchanged_build(root: Path, output: Path, digest: str, started: float) -> "BuildResult | None":
+    stamp = root / ".disclose-cache" / LAST_BUILD
+    if not digest or not stamp.is_file() or read_manifest(output) is None:
+        return None
+    try:
+        last = json.loads(stamp.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    if last.get("digest") != digest:
+        return None
+    report = Report()
+    for item in last["diagnostics"]:
+        location = Location(**item.pop("location"))
+        report.add(Diagnostic(location, Severity(item.pop("severity")), **item))
+    return BuildResult(None, last["pages"], last["files"], time.perf_counter() - started, report, 0)
+
+
+def _remember_build(root: Path, digest: str, pages: int, files: int, report: Report) -> None:
+    stamp = root / ".disclose-cache" / LAST_BUILD
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    data = {"digest": digest, "pages": pages, "files": files, "diagnostics": [d.as_json() for d in report.diagnostics]}
+    stamp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def search_index_dir(root: Path) -> Path:
@@ -118,9 +167,18 @@ def build(
     base_url: str = "",
     dev_overlay: str = "",
 ) -> BuildResult:
-    """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays."""
+    """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
+
+    Run again on unchanged inputs (the same sources, templates, options and generator) into
+    the output it wrote, it recognises them by their digest and writes nothing.
+    """
     started = time.perf_counter()
     root = Path(root).resolve()
+    options = (str(Path(output).resolve()), strict, search_index, base_url, dev_overlay)
+    digest = inputs_digest(root, options) if cache is None else ""
+    unchanged = _unchanged_build(root, Path(output), digest, started)
+    if unchanged is not None:
+        return unchanged
     report = Report()
     site = load_site(root, report, cache)
     try:
@@ -160,6 +218,8 @@ def build(
     written = write_site(Path(output), files, assets, cache.written if cache else None)
     if search_index and not index_is_current(search_index_dir(root), docs):
         write_index(search_index_dir(root), docs)
+    if digest:
+        _remember_build(root, digest, len(pages), len(files) + len(assets), report)
     return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report, written)
 
 

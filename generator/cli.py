@@ -38,8 +38,10 @@ def cmd_build(args) -> int:
         return 1
     if result.report.diagnostics:
         print(result.report.format_text(), file=sys.stderr)
-    if not args.quiet:
-        print(f"built {result.pages} pages ({result.files} files) into {output} in {result.seconds:.2f} s")
+    if not args.quiet and result.site is None:
+        print(f"nothing changed since the last build: {result.pages} pages ({result.files} files) in {output}, checked in {result.seconds:.2f} s")
+    elif not args.quiet:
+        print(f"built {result.pages} pages ({result.files} files, {result.written} written) into {output} in {result.seconds:.2f} s")
     return 0
 
 

@@ -204,6 +204,7 @@ class ParallelRender:
         self.pool = multiprocessing.get_context("fork").Pool(workers)
         _WORK = None  # the workers have their copy; the parent keeps no extra reference
         self.results = self.pool.imap(_render_chunk, chunks)
+        self.pool.close()  # the workers exit as soon as the last chunk is done
 
     def collect(self, progress=None) -> dict[str, bytes]:
         out: dict[str, bytes] = {}

@@ -278,8 +278,10 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
             if index is None or not index.update(scope_docs):
                 index = ScopeIndex(f"search/{scope}/", scope_docs, terms_of)
             exported.append(scope)
-        fresh[scope] = index
+        if cache is not None:
+            fresh[scope] = index
         files.update(index.files)
+        del index  # without a cache, each scope's working data goes as soon as its files are out
     if cache is not None:
         cache.scopes, cache.exported, cache.terms = fresh, exported, terms
     return files
