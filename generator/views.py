@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.model import Disclosure, Project, Table
-from generator.tables import CODE, MONEY, NUMBER, TEXT
+from generator.tables import MONEY, NUMBER
 
 # Words of the theme's language used when shaping tables; a template passes its `t`.
 DEFAULT_WORDS = {
@@ -283,5 +283,3 @@ def indicator_columns(project: Project) -> tuple[str, ...]:
         columns += ("basis",)
     return columns
 
-
-__all__ = ["figure", "table_view", "indicator_rows", "indicator_columns", "headline", "TEXT", "CODE"]

@@ -7,7 +7,7 @@ Every scalar is kept as text (YAML's implicit typing is off: `1290.10` is not a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import yaml

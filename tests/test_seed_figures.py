@@ -15,7 +15,6 @@ break: its tail stands on a line of its own, in its column, after the repeated h
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
