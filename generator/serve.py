@@ -101,13 +101,17 @@ class DevSite:
             current = again
         return current
 
-    def rebuild(self, force: bool = False) -> bool:
-        """Build if anything watched changed since the last build; True when a build ran."""
+    def rebuild(self, force: bool = False, known_change: bool = False) -> bool:
+        """Build if anything watched changed since the last build; True when a build ran.
+
+        `known_change`: the caller already knows files changed and waited for them to settle
+        (inotify), so the watched tree is not walked again."""
         with self.lock:
-            current = self.settle()
-            if not force and current == self.last_snapshot:
-                return False
-            self.last_snapshot = current
+            if not known_change:
+                current = self.settle()
+                if not force and current == self.last_snapshot:
+                    return False
+                self.last_snapshot = current
             started = time.perf_counter()
             try:
                 result = build(self.root, self.output, cache=self.cache, search_index=False,
@@ -135,6 +139,36 @@ def poll_interval_ms(root: Path) -> int:
     snapshot(Path(root))
     walk_ms = (time.perf_counter() - started) * 1000
     return int(min(1000, max(100, 5 * walk_ms)))
+
+
+QUIET_MS = 40  # a change is built once no further change has come for this long (a save, a checkout)
+
+
+def _start_inotify(site: "DevSite", on_change):
+    """Watch with inotify where the system has it; None elsewhere."""
+    from tornado.ioloop import IOLoop
+
+    try:
+        from generator.inotify import Inotify
+
+        events = Inotify([site.root / name for name in WATCHED])
+    except (OSError, AttributeError):
+        return None
+    loop = IOLoop.current()
+    pending = []
+
+    def fire():
+        pending.clear()
+        on_change(known_change=True)
+
+    def readable(fd, _events):
+        if events.drain():
+            for handle in pending:
+                loop.remove_timeout(handle)
+            pending[:] = [loop.call_later(QUIET_MS / 1000, fire)]
+
+    loop.add_handler(events.fd, readable, IOLoop.READ)
+    return events
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -188,16 +222,21 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         def get_web_handlers(self, script):
             return [(STATUS_PATH, StatusHandler), (OVERLAY_PATH, OverlayHandler)] + super().get_web_handlers(script)
 
-    def on_change():
-        if site.rebuild():
+    def on_change(known_change: bool = False):
+        if site.rebuild(known_change=known_change):
             LiveReloadHandler.reload_waiters()  # at once, not after livereload's 3-second throttle
 
     watcher = QuickWatcher()
-    watcher.interval = poll_interval_ms(site.root)
     server = DevServer(watcher=watcher)
-    for name in WATCHED:
-        if (site.root / name).exists():
-            server.watch(str(site.root / name), on_change)
+    events = _start_inotify(site, on_change)
+    if events is None:  # no inotify here: livereload's watcher polls every watched file
+        watcher.interval = poll_interval_ms(site.root)
+        for name in WATCHED:
+            if (site.root / name).exists():
+                server.watch(str(site.root / name), on_change)
+    else:  # inotify reports changes; livereload only serves and reloads
+        watcher.interval = 3_600_000
+        server.watch(str(site.root / "site.yaml"), on_change)
     logging.getLogger("livereload").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     print(f"serving {site.root} on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
