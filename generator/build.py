@@ -19,15 +19,7 @@ from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Sev
 from generator.loader import read_sources
 from generator.model import Site
 from generator.pages import site_pages
-from generator.render import (
-    ParallelRender,
-    RenderCache,
-    RenderError,
-    load_strings,
-    make_environment,
-    render_pages,
-    worker_count,
-)
+from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.engine import index_is_current, write_index
 from generator.search.static import ExportCache, export_site, search_page_info
@@ -65,6 +57,7 @@ def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
     return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
 
 
+CACHE_DIR = ".disclose-cache"  # beside the sources: the tool's own state, never published
 LAST_BUILD = "last-build.json"
 _GENERATOR = Path(__file__).parent
 
@@ -89,7 +82,7 @@ def inputs_digest(root: Path, options: tuple) -> str:
 
 
 def _unchanged_build(root: Path, output: Path, digest: str, started: float) -> "BuildResult | None":
-    stamp = root / ".disclose-cache" / LAST_BUILD
+    stamp = root / CACHE_DIR / LAST_BUILD
     if not digest or not stamp.is_file() or read_manifest(output) is None:
         return None
     try:
@@ -106,7 +99,7 @@ def _unchanged_build(root: Path, output: Path, digest: str, started: float) -> "
 
 
 def _remember_build(root: Path, digest: str, pages: int, files: int, report: Report) -> None:
-    stamp = root / ".disclose-cache" / LAST_BUILD
+    stamp = root / CACHE_DIR / LAST_BUILD
     stamp.parent.mkdir(parents=True, exist_ok=True)
     data = {"digest": digest, "pages": pages, "files": files, "diagnostics": [d.as_json() for d in report.diagnostics]}
     stamp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -114,7 +107,7 @@ def _remember_build(root: Path, digest: str, pages: int, files: int, report: Rep
 
 def search_index_dir(root: Path) -> Path:
     """The whoosh index `disclose search` reads: a cache beside the sources, never published."""
-    return Path(root) / ".disclose-cache" / "whoosh"
+    return Path(root) / CACHE_DIR / "whoosh"
 
 
 @contextlib.contextmanager
@@ -196,19 +189,14 @@ def build(
         cache.environment = env
     docs = site_documents(site, cache.documents if cache else None)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
-    workers = worker_count(len(pages))
-    parallel = ParallelRender(env, pages, workers) if cache is None and workers > 1 else None
+    rendering = start_rendering(env, pages, cache.render if cache else None)
     try:
         search_files = export_site(docs, cache.search if cache else None)  # meanwhile, in this process
     except BaseException:
-        if parallel is not None:
-            parallel.close()
+        rendering.close()
         raise
     try:
-        if parallel is not None:
-            files = parallel.collect(progress)
-        else:
-            files = render_pages(env, pages, progress, cache.render if cache else None)
+        files = rendering.collect(progress)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")

@@ -234,29 +234,50 @@ def worker_count(pages: int) -> int:
     return min(cores, 8) if pages >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
-    """Every page's bytes by output file. Raises RenderError on the first failing page."""
+class SerialRender:
+    """Pages rendered one by one in this process, at collect(); with a cache (the dev
+    server), a page whose context, templates and globals are unchanged is reused."""
+
+    def __init__(self, env: Environment, pages: list[Page], cache: RenderCache | None):
+        self.env, self.pages, self.cache = env, pages, cache
+
+    def collect(self, progress=None) -> dict[str, bytes]:
+        env, pages, cache = self.env, self.pages, self.cache
+        output: dict[str, bytes] = {}
+        template_keys: dict = {}
+        fresh: dict[str, tuple[object, bytes]] = {}
+        rendered: list[str] = []
+        for index, page in enumerate(pages, start=1):
+            key = cache.key(env, page, template_keys) if cache is not None else None
+            previous = cache.pages.get(page.path) if cache is not None else None
+            if previous is not None and previous[0] == key:
+                data = previous[1]
+            else:
+                data = render_page(env, page)
+                rendered.append(page.path)
+            output[urls.output_file(page.path)] = data
+            if cache is not None:
+                fresh[page.path] = (key, data)
+            if progress:
+                progress(index, len(pages))
+        if cache is not None:
+            cache.pages = fresh
+            cache.rendered = rendered
+        return output
+
+    def close(self) -> None:
+        pass
+
+
+def start_rendering(env: Environment, pages: list[Page], cache: RenderCache | None = None) -> ParallelRender | SerialRender:
+    """Rendering on every core when there are many pages and no cache to consult (workers
+    start now, so the caller can do other work before collect()); else in this process."""
     workers = worker_count(len(pages))
     if cache is None and workers > 1:
-        return ParallelRender(env, pages, workers).collect(progress)
-    output: dict[str, bytes] = {}
-    template_keys: dict = {}
-    fresh: dict[str, tuple[object, bytes]] = {}
-    rendered: list[str] = []
-    for index, page in enumerate(pages, start=1):
-        key = cache.key(env, page, template_keys) if cache is not None else None
-        previous = cache.pages.get(page.path) if cache is not None else None
-        if previous is not None and previous[0] == key:
-            data = previous[1]
-        else:
-            data = render_page(env, page)
-            rendered.append(page.path)
-        output[urls.output_file(page.path)] = data
-        if cache is not None:
-            fresh[page.path] = (key, data)
-        if progress:
-            progress(index, len(pages))
-    if cache is not None:
-        cache.pages = fresh
-        cache.rendered = rendered
-    return output
+        return ParallelRender(env, pages, workers)
+    return SerialRender(env, pages, cache)
+
+
+def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
+    """Every page's bytes by output file. Raises RenderError on the first failing page."""
+    return start_rendering(env, pages, cache).collect(progress)

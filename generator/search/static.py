@@ -227,11 +227,6 @@ class ScopeIndex:
         return True
 
 
-def export_scope(prefix: str, docs: list[SearchDoc]) -> dict[str, bytes]:
-    """Files of one scope's index, by path under the output folder."""
-    return dict(ScopeIndex(prefix, docs).files)
-
-
 def scope_ranges(docs: list[SearchDoc], key) -> dict[str, str]:
     """For each value of key(doc), the document ranges "a-b,c-d" it covers in `docs`."""
     ranges: dict[str, list[list[int]]] = defaultdict(list)
