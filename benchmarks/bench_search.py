@@ -71,7 +71,7 @@ def main() -> None:
             print(f"generated {portal} in {time.perf_counter() - started:.1f} s")
         output = Path(tmp) / "site"
         started = time.perf_counter()
-        result = build(portal, output, search_index=False)
+        result = build(portal, output)
         print(f"built {result.pages} pages in {time.perf_counter() - started:.1f} s")
         files, raw, zipped = size_of(output / "search")
         print(f"static search index, all scopes: {files} files, {raw / 2**20:.1f} MiB ({zipped / 2**20:.1f} MiB gzip)")

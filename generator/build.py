@@ -156,18 +156,23 @@ def build(
     strict: bool = False,
     progress=None,
     cache: BuildCache | None = None,
-    search_index: bool = True,
+    whoosh_index: bool = False,
     base_url: str = "",
     dev_overlay: str = "",
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
+
+    The published search index (search/ in the output) is always written. The whoosh index
+    behind `disclose search` is a tool for editors, not part of the site: `disclose search`
+    brings it up to date when it runs, and `whoosh_index=True` prepares it here as well
+    (it costs about three times the rest of a large build).
 
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
     """
     started = time.perf_counter()
     root = Path(root).resolve()
-    options = (str(Path(output).resolve()), strict, search_index, base_url, dev_overlay)
+    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
     digest = inputs_digest(root, options) if cache is None else ""
     unchanged = _unchanged_build(root, Path(output), digest, started)
     if unchanged is not None:
@@ -204,7 +209,7 @@ def build(
     assets = read_assets(static_dirs)
     files.update(search_files)
     written = write_site(Path(output), files, assets, cache.written if cache else None)
-    if search_index and not index_is_current(search_index_dir(root), docs):
+    if whoosh_index and not index_is_current(search_index_dir(root), docs):
         write_index(search_index_dir(root), docs)
     if digest:
         _remember_build(root, digest, len(pages), len(files) + len(assets), report)

@@ -31,7 +31,8 @@ def cmd_build(args) -> int:
     source = Path(args.source)
     output = Path(args.output) if args.output else source / "_site"
     try:
-        result = build(source, output, strict=args.strict, progress=None if args.quiet else _progress(sys.stderr))
+        result = build(source, output, strict=args.strict, whoosh_index=args.whoosh,
+                       progress=None if args.quiet else _progress(sys.stderr))
     except BuildFailed as failed:
         print(failed.report.format_text(), file=sys.stderr)
         print(f"build failed: nothing was written; {output} is unchanged", file=sys.stderr)
@@ -123,6 +124,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--output", default=None, help="output folder (default: SOURCE/_site)")
     build_parser.add_argument("--quiet", action="store_true", help="print nothing but problems")
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_parser.add_argument("--whoosh", action="store_true",
+                              help="also bring the index `disclose search` reads up to date (otherwise that command does it on first use)")
     build_parser.set_defaults(run=cmd_build)
 
     check_parser = commands.add_parser("check", help="validate the content and report every problem; writes nothing")

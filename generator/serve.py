@@ -114,7 +114,7 @@ class DevSite:
                 self.last_snapshot = current
             started = time.perf_counter()
             try:
-                result = build(self.root, self.output, cache=self.cache, search_index=False,
+                result = build(self.root, self.output, cache=self.cache,
                                base_url=self.base_url, dev_overlay=OVERLAY_PATH)
             except BuildFailed as failed:
                 errors = [dict(d.as_json(), text=d.format(), snippet=snippet(self.root, d)) for d in failed.report.sorted()

@@ -70,11 +70,11 @@ CHANGES = {
 def test_incremental_build_equals_clean_build(portal, tmp_path, change):
     cache = BuildCache()
     incremental = tmp_path / "incremental"
-    build(portal, incremental, cache=cache, search_index=False)
+    build(portal, incremental, cache=cache)
     change(portal)
-    build(portal, incremental, cache=cache, search_index=False)
+    build(portal, incremental, cache=cache)
     clean = tmp_path / "clean"
-    build(portal, clean, search_index=False)
+    build(portal, clean)
     assert tree(incremental) == tree(clean)
 
 
@@ -83,23 +83,23 @@ def test_project_added_equals_clean_build(portal, tmp_path):
     # adds one to a targets-only disclosure (no standard tables) to keep the build clean.
     cache = BuildCache()
     incremental = tmp_path / "incremental"
-    build(portal, incremental, cache=cache, search_index=False)
+    build(portal, incremental, cache=cache)
     source = portal / "content/departments/569301/2022/projects/p01.yaml"
     text = source.read_text(encoding="utf-8").replace("seq: 1\n", "seq: 13\n").replace(
         "name: 第三批天津市青年人才托举工程第三年度培养经费", "name: 新增项目")
     (source.parent / "p13.yaml").write_text(text, encoding="utf-8")
-    build(portal, incremental, cache=cache, search_index=False)
+    build(portal, incremental, cache=cache)
     clean = tmp_path / "clean"
-    build(portal, clean, search_index=False)
+    build(portal, clean)
     assert tree(incremental) == tree(clean)
     assert (incremental / "departments/569301/2022/projects/p13/index.html").is_file()
 
 
 def test_a_template_change_re_renders_the_pages_that_use_it(portal, tmp_path):
     cache = BuildCache()
-    build(portal, tmp_path / "out", cache=cache, search_index=False)
+    build(portal, tmp_path / "out", cache=cache)
     edit_template(portal)
-    build(portal, tmp_path / "out", cache=cache, search_index=False)
+    build(portal, tmp_path / "out", cache=cache)
     assert len(cache.render.rendered) == 58
     assert all("/projects/" in path for path in cache.render.rendered)
 

@@ -28,9 +28,9 @@ def tree(folder):
 
 def test_parallel_and_serial_builds_are_identical(portal, tmp_path, monkeypatch):
     assert render.worker_count(450) >= 1
-    build(portal, tmp_path / "parallel", search_index=False)
+    build(portal, tmp_path / "parallel")
     monkeypatch.setattr(render, "PARALLEL_FROM", 10**9)
-    build(portal, tmp_path / "serial", search_index=False)
+    build(portal, tmp_path / "serial")
     assert tree(tmp_path / "parallel") == tree(tmp_path / "serial")
 
 
@@ -41,7 +41,7 @@ def test_a_template_error_in_a_worker_is_reported_with_its_place(portal, tmp_pat
     (broken / "templates").mkdir(exist_ok=True)
     (broken / "templates" / "footer.html").write_text("<footer>\n{{ nothing.here }}</footer>\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
-        build(broken, tmp_path / "out", search_index=False)
+        build(broken, tmp_path / "out")
     (error,) = failed.value.report.errors
     assert (error.location.path, error.location.line, error.rule) == ("templates/footer.html", 2, "template.error")
     assert not (tmp_path / "out").exists()

@@ -16,6 +16,7 @@ is FNV-1a (32 bit) of its UTF-16 code units modulo N, computed the same way in s
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 from collections import defaultdict
 
@@ -29,6 +30,7 @@ DOCS_PER_SHARD = 8
 MAX_POSITIONS = 48  # per field and document: enough to verify phrases, bounded for size
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a term's hash is the same in every scope
 def fnv1a(term: str) -> int:
     """32-bit FNV-1a over UTF-16 code units, as search.js computes it."""
     value = 0x811C9DC5
@@ -43,32 +45,42 @@ def _deltas(values: list[int]) -> str:
     """Positions as JSON: delta-encoded, at most MAX_POSITIONS, and 0 for none."""
     if not values:
         return "0"
+    if len(values) == 1:
+        return f"[{values[0]}]"
     values = values[:MAX_POSITIONS]
-    return "[" + ",".join(str(b - a) for a, b in zip([0, *values], values)) + "]"
+    return "[" + ",".join(map(str, [values[0], *map(int.__sub__, values[1:], values)])) + "]"
 
 
-def doc_terms(doc: SearchDoc) -> dict[str, list[list[int]]]:
-    """term → [title positions, code positions, body positions] for one document."""
-    terms: dict[str, list[list[int]]] = {}
-    for field_index, field in enumerate(FIELDS):
-        for term, position in tokenize(getattr(doc, field)):
-            entry = terms.get(term)
-            if entry is None:
-                entry = terms[term] = [[], [], []]
-            entry[field_index].append(position)
-    return terms
+def _positions(text: str) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for term, position in tokenize(text):
+        positions = found.get(term)
+        if positions is None:
+            found[term] = [position]
+        else:
+            positions.append(position)
+    return found
 
 
-def _rows(per_doc: dict[int, list[list[int]]], numbers: list[int], previous: int) -> str:
+def doc_terms(doc: SearchDoc) -> dict[str, str]:
+    """term → its posting row for one document without the doc gap: "title,code,body"
+    positions, encoded once however many scopes the document is in."""
+    title, code, body = _positions(doc.title), _positions(doc.code), _positions(doc.body)
+    rows = {term: f"0,0,{_deltas(positions)}" for term, positions in body.items()}
+    for term in title.keys() | code.keys():
+        rows[term] = f"{_deltas(title.get(term))},{_deltas(code.get(term))},{_deltas(body.get(term))}"
+    return rows
+
+
+def _rows(per_doc: dict[int, str], numbers: list[int], previous: int) -> str:
     rows = []
     for number in numbers:
-        title, code, body = per_doc[number]
-        rows.append(f"[{number - previous},{_deltas(title)},{_deltas(code)},{_deltas(body)}]")
+        rows.append(f"[{number - previous},{per_doc[number]}]")
         previous = number
     return ",".join(rows)
 
 
-def encode_term(per_doc: dict[int, list[list[int]]]) -> bytes:
+def encode_term(per_doc: dict[int, str]) -> bytes:
     """[[doc gap, title, code, body], …] as compact JSON (built by hand: this runs once per
     term and is the hot loop of a large build)."""
     return ("[" + _rows(per_doc, sorted(per_doc), 0) + "]").encode("ascii")
@@ -81,7 +93,7 @@ class Blocks:
     """A frequent term's postings kept as blocks of BLOCK documents, so that a document
     whose positions change re-encodes one block, not the term's whole list."""
 
-    def __init__(self, per_doc: dict[int, list[list[int]]]):
+    def __init__(self, per_doc: dict[int, str]):
         self.numbers = sorted(per_doc)
         self.parts = [self._encode(per_doc, start) for start in range(0, len(self.numbers), BLOCK)]
 
@@ -119,7 +131,7 @@ class ScopeIndex:
         self.terms_of = terms_of
         self.docs = list(docs)
         self.doc_terms = [terms_of(doc) for doc in self.docs]
-        self.by_term: dict[str, dict[int, list[list[int]]]] = defaultdict(dict)
+        self.by_term: dict[str, dict[int, str]] = defaultdict(dict)
         for number, terms in enumerate(self.doc_terms):
             for term, fields in terms.items():
                 self.by_term[term][number] = fields
@@ -160,7 +172,7 @@ class ScopeIndex:
         entries = []
         for term in sorted(self.shard_terms.get(shard, ())):
             data = self.encoded[term]
-            key = json.dumps(term, ensure_ascii=False).encode("utf-8")
+            key = f'"{term}"'.encode("utf-8")  # terms are Han or [a-z0-9]: nothing to escape
             own = f"{self.prefix}b/{self.hashes[term]:08x}.json"
             if len(data) > OWN_FILE_BYTES:
                 entries.append(key + b":1")
