@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import gc
 import hashlib
 import json
@@ -62,34 +63,70 @@ LAST_BUILD = "last-build.json"
 _GENERATOR = Path(__file__).parent
 
 
-def _files_under(folder: Path):
-    if folder.is_file():
-        yield folder
-    elif folder.is_dir():
-        yield from sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _signatures(folder: Path, found: list) -> None:
+    """(path, size, mtime, ctime, inode) of every file under `folder`, by scandir (a stat per
+    file and no reads: this runs before every command-line build)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_dir():
+            _signatures(Path(entry.path), found)
+        elif entry.is_file():
+            info = entry.stat()
+            found.append((entry.path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
 
 
-def inputs_digest(root: Path, options: tuple) -> str:
-    """One digest of everything a build reads: the sources, templates and static files, the
-    build's options, and the generator itself."""
-    digest = hashlib.sha256(repr(options).encode("utf-8"))
-    for base, names in ((_GENERATOR, ("",)), (root, ("site.yaml", "content", "templates", "themes", "static"))):
-        for name in names:
-            for path in _files_under(base / name if name else base):
-                digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+TRUST_AFTER = 2_000_000_000  # ns: coarser than any file system's time stamps
 
 
-def _unchanged_build(root: Path, output: Path, digest: str, started: float) -> "BuildResult | None":
+@dataclass(frozen=True)
+class Inputs:
+    """What a build read, as the next build can recognise it without reading it again."""
+
+    digest: str  # of the options and of every input's path, size, times and inode
+    recent: dict  # path → sha256 of the content, for inputs changed within TRUST_AFTER of the build
+
+    def as_json(self) -> dict:
+        return {"digest": self.digest, "recent": self.recent}
+
+
+def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
+    """Everything a build reads (the sources, templates and static files, and the generator
+    itself), recognised as git's index does: a file whose size, times and inode are unchanged
+    is trusted (its change time cannot be set back, not even by a copy that keeps
+    modification times), except one changed so recently that a second change could share
+    its time stamp; that one is recognised by its content."""
+    found: list = []
+    _signatures(_GENERATOR, found)
+    for name in ("site.yaml", "content", "templates", "themes", "static"):
+        path = root / name
+        if path.is_file():
+            info = path.stat()
+            found.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+        else:
+            _signatures(path, found)
+    recent = {
+        item[0]: hashlib.sha256(Path(item[0]).read_bytes()).hexdigest()
+        for item in found if max(item[2], item[3]) > now_ns - TRUST_AFTER
+    }
+    return Inputs(hashlib.sha256(repr((options, found)).encode("utf-8")).hexdigest(), recent)
+
+
+def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
     stamp = root / CACHE_DIR / LAST_BUILD
-    if not digest or not stamp.is_file() or read_manifest(output) is None:
+    if not inputs.digest or not stamp.is_file() or read_manifest(output) is None:
         return None
     try:
         last = json.loads(stamp.read_text(encoding="utf-8"))
     except ValueError:
         return None
-    if last.get("digest") != digest:
+    if last.get("inputs") != {"digest": inputs.digest, "recent": last.get("inputs", {}).get("recent")}:
+        return None
+    if any(inputs.recent.get(path) != sha for path, sha in last["inputs"]["recent"].items()):
         return None
     report = Report()
     for item in last["diagnostics"]:
@@ -98,10 +135,11 @@ def _unchanged_build(root: Path, output: Path, digest: str, started: float) -> "
     return BuildResult(None, last["pages"], last["files"], time.perf_counter() - started, report, 0)
 
 
-def _remember_build(root: Path, digest: str, pages: int, files: int, report: Report) -> None:
+def _remember_build(root: Path, inputs: Inputs, pages: int, files: int, report: Report) -> None:
     stamp = root / CACHE_DIR / LAST_BUILD
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    data = {"digest": digest, "pages": pages, "files": files, "diagnostics": [d.as_json() for d in report.diagnostics]}
+    data = {"inputs": inputs.as_json(), "pages": pages, "files": files,
+            "diagnostics": [d.as_json() for d in report.diagnostics]}
     stamp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
@@ -149,6 +187,7 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site |
     return site
 
 
+
 def build(
     root: Path,
     output: Path,
@@ -173,8 +212,8 @@ def build(
     started = time.perf_counter()
     root = Path(root).resolve()
     options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
-    digest = inputs_digest(root, options) if cache is None else ""
-    unchanged = _unchanged_build(root, Path(output), digest, started)
+    inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
+    unchanged = _unchanged_build(root, Path(output), inputs, started)
     if unchanged is not None:
         return unchanged
     report = Report()
@@ -211,8 +250,8 @@ def build(
     written = write_site(Path(output), files, assets, cache.written if cache else None)
     if whoosh_index and not index_is_current(search_index_dir(root), docs):
         write_index(search_index_dir(root), docs)
-    if digest:
-        _remember_build(root, digest, len(pages), len(files) + len(assets), report)
+    if inputs.digest:
+        _remember_build(root, inputs, len(pages), len(files) + len(assets), report)
     return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report, written)
 
 

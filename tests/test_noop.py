@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+
+import generator.build as build_module
 from generator.build import build
 
 
@@ -17,3 +20,34 @@ def test_unchanged_inputs_are_recognised_and_any_change_builds(sample_copy, tmp_
     assert changed.site is not None and changed.written > 0
     elsewhere = build(sample_copy, tmp_path / "elsewhere")  # another output is another build
     assert elsewhere.site is not None
+
+
+def _same_size_edit_keeping_mtime(path):
+    """An edit a size-and-mtime check alone would miss: same length, old mtime put back."""
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("1", "2", 1) if "1" in text else text.replace("2", "1", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def _a_project_file(root):
+    return sorted((root / "content").rglob("projects/*.yaml"))[0]
+
+
+def test_trusted_stat_still_sees_an_edit_that_kept_its_mtime(sample_copy, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "TRUST_AFTER", 0)  # every file old enough to be trusted by its stat
+    output = tmp_path / "out"
+    build(sample_copy, output)
+    assert build(sample_copy, output).site is None
+    _same_size_edit_keeping_mtime(_a_project_file(sample_copy))
+    assert build(sample_copy, output).site is not None  # the change time moved
+
+
+def test_recently_changed_files_are_recognised_by_content(sample_copy, tmp_path):
+    output = tmp_path / "out"
+    build(sample_copy, output)  # every file was just copied: all are recent
+    _same_size_edit_keeping_mtime(_a_project_file(sample_copy))
+    assert build(sample_copy, output).site is not None
+    assert build(sample_copy, output).site is None
