@@ -22,9 +22,8 @@ from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
-from generator.search.engine import index_is_current, write_index
 from generator.search.static import ExportCache, export_site, search_page_info
-from generator.writer import OutputError, check_output_dir, read_assets, read_manifest, write_site
+from generator.writer import OutputError, OutputWriter, check_output_dir, read_assets, read_manifest
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,24 @@ class BuildResult:
     seconds: float
     report: Report
     written: int = 0  # files written or replaced (the rest were unchanged)
+    timings: tuple = ()  # (step, seconds) in order: where the time went
+
+
+class Stopwatch:
+    """Wall time per step of one build, for `disclose build --timings` and the benchmarks."""
+
+    def __init__(self):
+        self.started = self.last = time.perf_counter()
+        self.steps: list[tuple[str, float]] = []
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps.append((step, now - self.last))
+        self.last = now
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
 
 
 class BuildCache:
@@ -209,15 +226,17 @@ def build(
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
     """
-    started = time.perf_counter()
+    watch = Stopwatch()
     root = Path(root).resolve()
     options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
     inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
-    unchanged = _unchanged_build(root, Path(output), inputs, started)
+    unchanged = _unchanged_build(root, Path(output), inputs, watch.started)
     if unchanged is not None:
         return unchanged
+    watch.lap("inputs compared with the last build")
     report = Report()
     site = load_site(root, report, cache)
+    watch.lap("content read, model built, checks run")
     try:
         check_output_dir(Path(output), root)
     except OutputError as exc:
@@ -233,26 +252,47 @@ def build(
         cache.environment = env
     docs = site_documents(site, cache.documents if cache else None)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
-    rendering = start_rendering(env, pages, cache.render if cache else None)
+    watch.lap("pages and search documents listed")
+    writer = OutputWriter(Path(output), cache.written if cache else None)
     try:
-        search_files = export_site(docs, cache.search if cache else None)  # meanwhile, in this process
-    except BaseException:
-        rendering.close()
-        raise
-    try:
-        files = rendering.collect(progress)
+        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
         raise BuildFailed(report) from exc
-    assets = read_assets(static_dirs)
-    files.update(search_files)
-    written = write_site(Path(output), files, assets, cache.written if cache else None)
-    if whoosh_index and not index_is_current(search_index_dir(root), docs):
-        write_index(search_index_dir(root), docs)
+    files = len(writer.manifest)
+    if whoosh_index:
+        from generator.search.engine import index_is_current, write_index  # whoosh: only when asked for
+
+        if not index_is_current(search_index_dir(root), docs):
+            write_index(search_index_dir(root), docs)
+        watch.lap("whoosh index for `disclose search`")
     if inputs.digest:
-        _remember_build(root, inputs, len(pages), len(files) + len(assets), report)
-    return BuildResult(site, len(pages), len(files) + len(assets), time.perf_counter() - started, report, written)
+        _remember_build(root, inputs, len(pages), files, report)
+    return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps))
+
+
+def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch) -> int:
+    """Pages (on every core), the search index (meanwhile, here) and the assets into the
+    writer; nothing reaches the output unless all of them were made."""
+    try:
+        rendering = start_rendering(env, pages, writer, cache.render if cache else None)
+        try:
+            for path, data in export_site(docs, cache.search if cache else None).items():
+                writer.add(path, data)
+            watch.lap("search index exported (pages rendering meanwhile)")
+            rendering.collect(progress)
+            watch.lap("pages rendered (after the export)")
+        finally:
+            rendering.close()
+        for path, data in read_assets(static_dirs).items():
+            writer.add(path, data)
+        written = writer.commit()
+        watch.lap("output written")
+        return written
+    except BaseException:
+        writer.abort()
+        raise
 
 
 def _relative(path: str, root: Path) -> str:

@@ -43,6 +43,9 @@ def cmd_build(args) -> int:
         print(f"nothing changed since the last build: {result.pages} pages ({result.files} files) in {output}, checked in {result.seconds:.2f} s")
     elif not args.quiet:
         print(f"built {result.pages} pages ({result.files} files, {result.written} written) into {output} in {result.seconds:.2f} s")
+    if args.timings:
+        for step, seconds in result.timings:
+            print(f"  {seconds:8.2f} s  {step}")
     return 0
 
 
@@ -124,6 +127,7 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--output", default=None, help="output folder (default: SOURCE/_site)")
     build_parser.add_argument("--quiet", action="store_true", help="print nothing but problems")
     build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build_parser.add_argument("--timings", action="store_true", help="print where the build's time went, step by step")
     build_parser.add_argument("--whoosh", action="store_true",
                               help="also bring the index `disclose search` reads up to date (otherwise that command does it on first use)")
     build_parser.set_defaults(run=cmd_build)

@@ -177,37 +177,54 @@ class RenderCache:
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
 CHUNK = 100
-_WORK: tuple | None = None  # (env, pages) for forked workers, which inherit it
+_WORK: tuple | None = None  # (env, pages, sink) for forked workers, which inherit it
+
+
+class Collected:
+    """A sink that keeps every page's bytes (for tests and tools); the build's sink is the
+    output writer, which stages each page as it comes and keeps only its digest."""
+
+    def __init__(self):
+        self.files: dict[str, bytes] = {}
+
+    def put(self, path: str, data: bytes) -> bytes:
+        return data
+
+    def record(self, path: str, receipt: bytes) -> None:
+        self.files[path] = receipt
+
+    def add(self, path: str, data: bytes) -> None:
+        self.record(path, self.put(path, data))
 
 
 def _render_chunk(bounds: tuple[int, int]):
-    env, pages = _WORK
-    rendered = []
+    env, pages, sink = _WORK
+    receipts = []
     for page in pages[bounds[0]:bounds[1]]:
         try:
-            rendered.append(render_page(env, page))
+            receipts.append(sink.put(urls.output_file(page.path), render_page(env, page)))
         except RenderError as error:
             return ("error", page.path, error.template, error.line, error.message)
-    return ("ok", rendered)
+    return ("ok", receipts)
 
 
 class ParallelRender:
-    """Pages rendered on every core by forked workers, which inherit the environment and the
-    pages and send back only the bytes, in order. Started before, and collected after, the
-    work the main process does meanwhile (the search index)."""
+    """Pages rendered on every core by forked workers, which inherit the environment, the
+    pages and the sink. A worker hands each page to the sink itself (the build's writer
+    stages it) and sends back only the sink's receipt, in order. Started before, and
+    collected after, the work the main process does meanwhile (the search index)."""
 
-    def __init__(self, env: Environment, pages: list[Page], workers: int):
+    def __init__(self, env: Environment, pages: list[Page], sink, workers: int):
         global _WORK
-        self.pages = pages
-        _WORK = (env, pages)
+        self.pages, self.sink = pages, sink
+        _WORK = (env, pages, sink)
         chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
         self.pool = multiprocessing.get_context("fork").Pool(workers)
         _WORK = None  # the workers have their copy; the parent keeps no extra reference
         self.results = self.pool.imap(_render_chunk, chunks)
         self.pool.close()  # the workers exit as soon as the last chunk is done
 
-    def collect(self, progress=None) -> dict[str, bytes]:
-        out: dict[str, bytes] = {}
+    def collect(self, progress=None) -> None:
         done = 0
         try:
             for result in self.results:
@@ -215,14 +232,13 @@ class ParallelRender:
                     _, path, template, line, message = result
                     page = next(p for p in self.pages if p.path == path)
                     raise RenderError(page, template, line, message)
-                for data in result[1]:
-                    out[urls.output_file(self.pages[done].path)] = data
+                for receipt in result[1]:
+                    self.sink.record(urls.output_file(self.pages[done].path), receipt)
                     done += 1
                 if progress:
                     progress(done, len(self.pages))
         finally:
             self.close()
-        return out
 
     def close(self) -> None:
         self.pool.terminate()
@@ -238,12 +254,11 @@ class SerialRender:
     """Pages rendered one by one in this process, at collect(); with a cache (the dev
     server), a page whose context, templates and globals are unchanged is reused."""
 
-    def __init__(self, env: Environment, pages: list[Page], cache: RenderCache | None):
-        self.env, self.pages, self.cache = env, pages, cache
+    def __init__(self, env: Environment, pages: list[Page], sink, cache: RenderCache | None):
+        self.env, self.pages, self.sink, self.cache = env, pages, sink, cache
 
-    def collect(self, progress=None) -> dict[str, bytes]:
+    def collect(self, progress=None) -> None:
         env, pages, cache = self.env, self.pages, self.cache
-        output: dict[str, bytes] = {}
         template_keys: dict = {}
         fresh: dict[str, tuple[object, bytes]] = {}
         rendered: list[str] = []
@@ -255,7 +270,7 @@ class SerialRender:
             else:
                 data = render_page(env, page)
                 rendered.append(page.path)
-            output[urls.output_file(page.path)] = data
+            self.sink.add(urls.output_file(page.path), data)
             if cache is not None:
                 fresh[page.path] = (key, data)
             if progress:
@@ -263,21 +278,23 @@ class SerialRender:
         if cache is not None:
             cache.pages = fresh
             cache.rendered = rendered
-        return output
 
     def close(self) -> None:
         pass
 
 
-def start_rendering(env: Environment, pages: list[Page], cache: RenderCache | None = None) -> ParallelRender | SerialRender:
-    """Rendering on every core when there are many pages and no cache to consult (workers
-    start now, so the caller can do other work before collect()); else in this process."""
+def start_rendering(env: Environment, pages: list[Page], sink, cache: RenderCache | None = None) -> ParallelRender | SerialRender:
+    """Rendering into `sink` on every core when there are many pages and no cache to consult
+    (workers start now, so the caller can do other work before collect()); else in this
+    process."""
     workers = worker_count(len(pages))
     if cache is None and workers > 1:
-        return ParallelRender(env, pages, workers)
-    return SerialRender(env, pages, cache)
+        return ParallelRender(env, pages, sink, workers)
+    return SerialRender(env, pages, sink, cache)
 
 
 def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every page's bytes by output file. Raises RenderError on the first failing page."""
-    return start_rendering(env, pages, cache).collect(progress)
+    sink = Collected()
+    start_rendering(env, pages, sink, cache).collect(progress)
+    return sink.files

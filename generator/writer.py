@@ -3,8 +3,9 @@
 A first build (or one into a folder without a manifest) writes everything into a staging
 folder and swaps it in with one rename. A later build compares each file with the
 manifest of the previous one and replaces only what changed, each file by an atomic
-rename; files that are gone are removed. Either way nothing is written until every page
-has rendered, so a failed build leaves the previous site as it was."""
+rename; files that are gone are removed. Either way the output is not touched until every
+page has rendered, so a failed build leaves the previous site as it was. Files are staged
+as they are made (by the render workers themselves), so no process holds the whole site."""
 
 from __future__ import annotations
 
@@ -63,40 +64,92 @@ def read_manifest(output_dir: Path) -> dict[str, str] | None:
     return manifest
 
 
-def write_site(output_dir: Path, files: dict[str, bytes], assets: dict[str, bytes], memo: dict | None = None) -> int:
-    """Write pages and assets (paths relative to the output folder); returns how many were written.
+class OutputWriter:
+    """Takes the finished files one by one (from this process or from forked render
+    workers) into a staging folder beside the output, and puts them in place at commit().
+
+    A file is staged in put(), which may run in a worker and returns a small receipt; the
+    parent process records the receipt. Into a folder without a manifest everything is
+    staged and the staging folder replaces the output with one rename. Otherwise only the
+    files whose digest differs from the manifest are staged, and commit() moves each into
+    place by an atomic rename and removes the files that are gone. Until commit() the
+    output is untouched; abort() leaves it so.
 
     `memo` (the dev server's) remembers each file's bytes and digest, so that a page reused
-    from the last build (the very same bytes object) is not hashed again."""
-    output_dir = Path(output_dir).resolve()
-    everything = {**assets, **files}
-    manifest = {}
-    for path, data in everything.items():
-        known = memo.get(path) if memo is not None else None
-        manifest[path] = known[1] if known is not None and known[0] is data else _digest(data)
-    if memo is not None:
-        memo.clear()
-        memo.update((path, (data, manifest[path])) for path, data in everything.items())
-    previous = read_manifest(output_dir) if output_dir.is_dir() else None
-    if previous is None:
-        _write_fresh(output_dir, everything, manifest)
-        return len(everything)
-    return _write_changes(output_dir, everything, manifest, previous)
+    from the last build (the very same bytes object) is not hashed again.
+    """
 
+    def __init__(self, output_dir: Path, memo: dict | None = None):
+        self.output_dir = Path(output_dir).resolve()
+        self.previous = read_manifest(self.output_dir) if self.output_dir.is_dir() else None
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
+        self.memo = memo
+        self.fresh_memo: dict = {}
+        self.manifest: dict[str, str] = {}
+        self.changed: list[str] = []
+        self._made: set[str] = set()
 
-def _write_fresh(output_dir: Path, everything: dict[str, bytes], manifest: dict[str, str]) -> None:
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
-    try:
-        for relative, data in sorted(everything.items()):
-            target = staging / relative
+    def put(self, path: str, data: bytes) -> tuple[str, bool]:
+        """Stage one file if it changed; (digest, staged)."""
+        known = self.memo.get(path) if self.memo is not None else None
+        digest = known[1] if known is not None and known[0] is data else _digest(data)
+        if self.memo is not None:
+            self.fresh_memo[path] = (data, digest)
+        if self.previous is not None and self.previous.get(path) == digest:
+            return digest, False
+        folder, _, _ = path.rpartition("/")
+        if folder not in self._made:
+            os.makedirs(self.staging / folder, exist_ok=True)
+            self._made.add(folder)
+        with open(self.staging / path, "wb") as handle:
+            handle.write(data)
+        return digest, True
+
+    def record(self, path: str, receipt: tuple[str, bool]) -> None:
+        digest, staged = receipt
+        self.manifest[path] = digest
+        if staged:
+            self.changed.append(path)
+
+    def add(self, path: str, data: bytes) -> None:
+        self.record(path, self.put(path, data))
+
+    def commit(self) -> int:
+        """Put the staged files in place; how many were written."""
+        try:
+            if self.previous is None:
+                (self.staging / MARKER).write_bytes(_manifest_bytes(self.manifest))
+                _swap(self.staging, self.output_dir)
+            else:
+                self._move_changes()
+                shutil.rmtree(self.staging, ignore_errors=True)
+        except BaseException:
+            self.abort()
+            raise
+        if self.memo is not None:
+            self.memo.clear()
+            self.memo.update(self.fresh_memo)
+        return len(self.changed)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _move_changes(self) -> None:
+        # The manifest is trusted: the output folder belongs to the tool (a file deleted by
+        # hand comes back on the next clean build, `disclose build` into an empty folder).
+        output_dir, previous = self.output_dir, self.previous
+        for path in sorted(self.changed):
+            target = output_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (staging / MARKER).write_bytes(_manifest_bytes(manifest))
-        _swap(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            os.replace(self.staging / path, target)
+        for path in sorted(set(previous) - set(self.manifest)):
+            target = output_dir / path
+            if target.is_file():
+                target.unlink()
+            _remove_empty_parents(target.parent, output_dir)
+        if self.changed or set(previous) != set(self.manifest):
+            _replace_file(output_dir / MARKER, _manifest_bytes(self.manifest))
 
 
 def _replace_file(target: Path, data: bytes) -> None:
@@ -104,22 +157,6 @@ def _replace_file(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, target)
-
-
-def _write_changes(output_dir: Path, everything: dict[str, bytes], manifest: dict[str, str], previous: dict[str, str]) -> int:
-    # The manifest is trusted: the output folder belongs to the tool (a file deleted by hand
-    # comes back on the next clean build, `disclose build` into an empty folder).
-    changed = [path for path, digest in manifest.items() if previous.get(path) != digest]
-    for path in sorted(changed):
-        _replace_file(output_dir / path, everything[path])
-    for path in sorted(set(previous) - set(manifest)):
-        target = output_dir / path
-        if target.is_file():
-            target.unlink()
-        _remove_empty_parents(target.parent, output_dir)
-    if changed or set(previous) != set(manifest):
-        _replace_file(output_dir / MARKER, _manifest_bytes(manifest))
-    return len(changed)
 
 
 def _remove_empty_parents(folder: Path, output_dir: Path) -> None:
