@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
-from generator.loader import read_sources
+from generator.loader import SourceCache, read_sources
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
@@ -64,8 +64,9 @@ class BuildCache:
         self.reads = ReadCache()
         self.checks: dict = {}
         self.written: dict = {}
-        self.sources: dict = {}
+        self.sources = SourceCache()
         self.documents: dict = {}
+        self.pages: dict = {}
         self.environment = None
 
 
@@ -251,7 +252,7 @@ def build(
     if cache is not None:
         cache.environment = env
     docs = site_documents(site, cache.documents if cache else None)
-    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs))
+    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs), cache.pages if cache else None)
     watch.lap("pages and search documents listed")
     writer = OutputWriter(Path(output), cache.written if cache else None)
     try:

@@ -32,26 +32,61 @@ def _read(root: Path, path: Path) -> SourceFile:
     return SourceFile(relative, text)
 
 
-def _read_known(root: Path, path, known: dict | None, stat=None) -> SourceFile:
-    """The file's text; with `known` (the dev server's), an unchanged file is not read again."""
+class SourceCache:
+    """What the dev server keeps between builds: each file's text with the size and time it
+    was read at, and the sorted list of content files. `changed`, when the watcher knows
+    it, names the only paths that may differ since the last build (None: look at all)."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[tuple[int, int], SourceFile]] = {}
+        self.listing: list[tuple[str, os.stat_result]] | None = None
+        self.changed: set[str] | None = None
+
+
+def _read_known(root: Path, path, known: SourceCache | None, stat=None) -> SourceFile:
+    """The file's text; with `known`, an unchanged file is not read again."""
     if known is None:
         return _read(root, Path(path))
     stat = stat or os.stat(path)
     signature = (stat.st_mtime_ns, stat.st_size)
-    previous = known.get(path)
+    previous = known.files.get(path)
     if previous is not None and previous[0] == signature:
         return previous[1]
     source = _read(root, Path(path))
-    known[path] = (signature, source)
+    known.files[path] = (signature, source)
     return source
 
 
-def read_sources(root: Path, known: dict | None = None) -> Sources:
+def read_sources(root: Path, known: SourceCache | None = None) -> Sources:
     root = Path(root)
     site_path = root / SITE_FILE
-    site = _read_known(root, site_path, known) if site_path.is_file() else None
-    files = [_read_known(root, path, known, stat) for path, stat in _content_files(root / CONTENT_DIR)]
+    site = _read_known(root, str(site_path), known) if site_path.is_file() else None
+    if known is None:
+        listing = _content_files(root / CONTENT_DIR)
+    else:
+        listing = known.listing = _updated_listing(root / CONTENT_DIR, known)
+    files = [_read_known(root, path, known, stat) for path, stat in listing]
     return Sources(root, site, tuple(files))
+
+
+def _updated_listing(folder: Path, known: SourceCache) -> list:
+    """The content files, looking again only at the paths the watcher named."""
+    if known.listing is None or known.changed is None:
+        return _content_files(folder)
+    prefix = str(folder) + os.sep
+    listing = dict(known.listing)
+    for path in known.changed:
+        if not path.startswith(prefix) or os.path.basename(path).startswith("."):
+            continue
+        try:
+            stat = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            listing.pop(path, None)
+            continue
+        if not os.path.isfile(path) or any(part.startswith(".") for part in path[len(prefix):].split(os.sep)):
+            return _content_files(folder)  # a folder or something unexpected: look at everything
+        listing[path] = stat
+    return sorted(listing.items(), key=lambda item: item[0].split(os.sep))
 
 
 def _content_files(folder: Path) -> list:

@@ -25,29 +25,30 @@ def disclosure_for_project(disclosure: Disclosure, project: Project) -> Disclosu
     return replace(disclosure, tables=(), explanation=None, goals=None, glossary=(), projects=(), acknowledgements=notes)
 
 
-def site_pages(site: Site, strings: dict, search_info: dict) -> list[Page]:
+def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None = None) -> list[Page]:
     """Every page with exactly the model values it shows, so that an unchanged context
-    (with unchanged templates and globals) means unchanged bytes."""
+    (with unchanged templates and globals) means unchanged bytes. `memo` (the dev
+    server's) keeps the very Page objects of a disclosure whose inputs did not change,
+    which the render cache then recognises without comparing their contexts."""
     home = crumb(strings["home"], urls.HOME)
     pages = [Page(urls.HOME, "home.html", {"departments": site.departments, "crumbs": [home]}, site.config.title)]
+    fresh = {}
     for dept in site.departments:
         dept_crumb = crumb(dept.name, urls.department(dept.code))
         pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [home, dept_crumb]}, dept.name))
         head = department_head(dept)
         for disclosure in dept.disclosures:
-            year_title = f"{disclosure.year}{strings['year_suffix']}"
-            year_crumb = crumb(year_title, urls.disclosure(dept.code, disclosure.year))
-            context = {"department": head, "disclosure": disclosure, "crumbs": [home, dept_crumb, year_crumb]}
-            pages.append(Page(year_crumb["path"], "disclosure.html", context, f"{dept.name} {year_title}"))
-            for project in disclosure.projects:
-                path = urls.project(dept.code, disclosure.year, project.key)
-                project_context = {
-                    "department": head,
-                    "disclosure": disclosure_for_project(disclosure, project),
-                    "project": project,
-                    "crumbs": [home, dept_crumb, year_crumb, crumb(project.name, path)],
-                }
-                pages.append(Page(path, "project.html", project_context, project.name))
+            inputs = (head, disclosure, strings)
+            previous = memo.get((dept.code, disclosure.year)) if memo is not None else None
+            if previous is not None and previous[0] == inputs:
+                found = previous[1]
+            else:
+                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb)
+            fresh[(dept.code, disclosure.year)] = (inputs, found)
+            pages.extend(found)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     for year in site.years:
         title = strings["year_page_title"].format(year=year)
         year_crumb = crumb(title, urls.year(year))
@@ -59,6 +60,24 @@ def site_pages(site: Site, strings: dict, search_info: dict) -> list[Page]:
         Page(urls.SEARCH, "search.html", dict(search_info, crumbs=[home, crumb(strings["search"], urls.SEARCH)]), strings["search"])
     )
     pages.append(Page(urls.NOT_FOUND, "404.html", {"crumbs": [home, crumb(strings["not_found_title"], urls.NOT_FOUND)]}, strings["not_found_title"]))
+    return pages
+
+
+def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict) -> list[Page]:
+    """The department-year page and its project pages."""
+    year_title = f"{disclosure.year}{strings['year_suffix']}"
+    year_crumb = crumb(year_title, urls.disclosure(head.code, disclosure.year))
+    context = {"department": head, "disclosure": disclosure, "crumbs": [home, dept_crumb, year_crumb]}
+    pages = [Page(year_crumb["path"], "disclosure.html", context, f"{head.name} {year_title}")]
+    for project in disclosure.projects:
+        path = urls.project(head.code, disclosure.year, project.key)
+        project_context = {
+            "department": head,
+            "disclosure": disclosure_for_project(disclosure, project),
+            "project": project,
+            "crumbs": [home, dept_crumb, year_crumb, crumb(project.name, path)],
+        }
+        pages.append(Page(path, "project.html", project_context, project.name))
     return pages
 
 

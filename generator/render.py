@@ -165,14 +165,33 @@ class RenderCache:
     context, templates and globals are unchanged is not rendered again."""
 
     def __init__(self):
-        self.pages: dict[str, tuple[object, bytes]] = {}
+        self.pages: dict[str, tuple[object, bytes, Page]] = {}
+        self.shared: dict[str, tuple] = {}  # template → (its sources and the globals, unchanged), last build
         self.rendered: list[str] = []  # paths rendered by the last build, for reports and tests
 
-    def key(self, env: Environment, page: Page, template_keys: dict) -> tuple:
-        if page.template not in template_keys:
-            template_keys[page.template] = template_sources(env, page.template)
-        globals_key = tuple(env.globals[name] for name in ("config", "site_years", "t", "dev_overlay"))
-        return (globals_key, template_keys[page.template], page.context)
+    def shared_key(self, env: Environment, template: str, shared: dict) -> tuple:
+        """What every page of a template depends on besides its context, once per build."""
+        return self._shared(env, template, shared)[0]
+
+    def _shared(self, env: Environment, template: str, shared: dict) -> tuple[tuple, bool]:
+        if template not in shared:
+            globals_key = tuple(env.globals[name] for name in ("config", "site_years", "t", "dev_overlay"))
+            key = (globals_key, template_sources(env, template))
+            last = self.shared.get(template)
+            shared[template] = (key, last is not None and last[0] == key)
+        return shared[template]
+
+    def reusable(self, env: Environment, page: Page, shared: dict) -> tuple | None:
+        """The last build's (key, bytes, page) for this page if it is still right. A page
+        that is the very same object as last time (the pages memo kept it) is known
+        unchanged once its template and the globals are; any other is compared by key."""
+        previous = self.pages.get(page.path)
+        if previous is None:
+            return None
+        common, unchanged = self._shared(env, page.template, shared)
+        if previous[2] is page and unchanged:
+            return previous
+        return previous if previous[0] == (common, page.context) else None
 
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
@@ -259,25 +278,25 @@ class SerialRender:
 
     def collect(self, progress=None) -> None:
         env, pages, cache = self.env, self.pages, self.cache
-        template_keys: dict = {}
-        fresh: dict[str, tuple[object, bytes]] = {}
+        shared: dict = {}
+        fresh: dict[str, tuple[object, bytes, Page]] = {}
         rendered: list[str] = []
         for index, page in enumerate(pages, start=1):
-            key = cache.key(env, page, template_keys) if cache is not None else None
-            previous = cache.pages.get(page.path) if cache is not None else None
-            if previous is not None and previous[0] == key:
+            previous = cache.reusable(env, page, shared) if cache is not None else None
+            if previous is not None:
                 data = previous[1]
+                if cache is not None:
+                    fresh[page.path] = (previous[0], data, page)
             else:
                 data = render_page(env, page)
                 rendered.append(page.path)
+                if cache is not None:
+                    fresh[page.path] = ((cache.shared_key(env, page.template, shared), page.context), data, page)
             self.sink.add(urls.output_file(page.path), data)
-            if cache is not None:
-                fresh[page.path] = (key, data)
             if progress:
                 progress(index, len(pages))
         if cache is not None:
-            cache.pages = fresh
-            cache.rendered = rendered
+            cache.pages, cache.shared, cache.rendered = fresh, shared, rendered
 
     def close(self) -> None:
         pass

@@ -101,12 +101,14 @@ class DevSite:
             current = again
         return current
 
-    def rebuild(self, force: bool = False, known_change: bool = False) -> bool:
+    def rebuild(self, force: bool = False, known_change: bool = False, changed: set | None = None) -> bool:
         """Build if anything watched changed since the last build; True when a build ran.
 
         `known_change`: the caller already knows files changed and waited for them to settle
-        (inotify), so the watched tree is not walked again."""
+        (inotify), so the watched tree is not walked again; `changed` then names the paths
+        (None: unknown), so that the build looks at those files only."""
         with self.lock:
+            self.cache.sources.changed = changed if known_change else None
             if not known_change:
                 current = self.settle()
                 if not force and current == self.last_snapshot:
@@ -156,13 +158,17 @@ def _start_inotify(site: "DevSite", on_change):
         return None
     loop = IOLoop.current()
     pending = []
+    paths: list = [set()]  # what changed since the last build; None: unknown, look at everything
 
     def fire():
         pending.clear()
-        on_change(known_change=True)
+        changed, paths[0] = paths[0], set()
+        on_change(known_change=True, changed=changed)
 
     def readable(fd, _events):
-        if events.drain():
+        found = events.drain()
+        if found is None or found:
+            paths[0] = None if found is None or paths[0] is None else paths[0] | found
             for handle in pending:
                 loop.remove_timeout(handle)
             pending[:] = [loop.call_later(QUIET_MS / 1000, fire)]
@@ -222,8 +228,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         def get_web_handlers(self, script):
             return [(STATUS_PATH, StatusHandler), (OVERLAY_PATH, OverlayHandler)] + super().get_web_handlers(script)
 
-    def on_change(known_change: bool = False):
-        if site.rebuild(known_change=known_change):
+    def on_change(known_change: bool = False, changed: set | None = None):
+        if site.rebuild(known_change=known_change, changed=changed):
             LiveReloadHandler.reload_waiters()  # at once, not after livereload's 3-second throttle
 
     watcher = QuickWatcher()

@@ -117,3 +117,37 @@ def test_changes_that_arrive_together_cause_one_rebuild(portal):
         assert site.status.generation == first + 1
     finally:
         site.close()
+
+
+def add_targets_only_project(root):
+    source = root / "content/departments/569301/2022/projects/p01.yaml"
+    text = source.read_text(encoding="utf-8").replace("seq: 1\n", "seq: 13\n").replace(
+        "name: 第三批天津市青年人才托举工程第三年度培养经费", "name: 新增项目")
+    (source.parent / "p13.yaml").write_text(text, encoding="utf-8")
+
+
+WATCHED_CHANGES = dict(CHANGES, **{"project added": add_targets_only_project})
+
+
+@pytest.mark.parametrize("change", WATCHED_CHANGES.values(), ids=WATCHED_CHANGES.keys())
+def test_dev_server_build_of_the_paths_inotify_names_equals_a_fresh_one(portal, change):
+    """The dev server looks only at the paths inotify reports; its site must still be the
+    one a fresh dev server builds."""
+    from generator.inotify import Inotify
+    from generator.serve import WATCHED
+
+    watcher = Inotify([portal / name for name in WATCHED])
+    site, fresh = DevSite(portal, "http://127.0.0.1:0/"), DevSite(portal, "http://127.0.0.1:0/")
+    try:
+        assert site.rebuild(force=True)
+        watcher.drain()
+        change(portal)
+        changed = watcher.drain()
+        assert changed, "inotify named no path"
+        assert site.rebuild(known_change=True, changed=changed) and site.status.ok
+        assert fresh.rebuild(force=True) and fresh.status.ok
+        assert tree(site.output) == tree(fresh.output)
+    finally:
+        watcher.close()
+        site.close()
+        fresh.close()
