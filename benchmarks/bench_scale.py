@@ -7,12 +7,15 @@ Writes a synthetic portal of about --pages pages and the same pages as a Hugo si
 in a fresh subprocess (so every figure includes interpreter start-up and nothing is
 cached in memory between runs):
 
-  full     `disclose build --quiet` into an empty output, whoosh cache removed too
+  full     `disclose build --quiet` into an empty output, with .disclose-cache removed too
+           (the site and its static search index; the whoosh index is not part of a build)
   hugo     `hugo --quiet` of the twin into an empty destination, alternating with `full`
            (ours, hugo, ours, hugo …) so that the ratio is fair on a noisy machine
   noop     the same `disclose build` again, nothing changed
   edit     `disclose build` after renaming one project in its YAML
   check    `disclose check` alone
+  whoosh   `disclose search` once with no whoosh index yet: loading the portal and
+           indexing it for the terminal search (one run)
 
 Peak memory is the ru_maxrss that os.wait4() reports for the measured process: the
 largest resident set of the process or of any process it waited for. The build renders
@@ -218,9 +221,10 @@ class Bench:
         self.portal, self.twin, self.work, self.hugo, self.limit = portal, twin, work, hugo, limit
         self.output = work / "out"
         self.hugo_output = (work / "hugo-public").resolve()
-        self.runs: dict[str, list[dict]] = {"full": [], "hugo": [], "noop": [], "edit": [], "check": []}
+        self.runs: dict[str, list[dict]] = {"full": [], "hugo": [], "noop": [], "edit": [], "check": [], "whoosh": []}
         self.build = [*disclose_command(), "build", "--source", str(portal), "--output", str(self.output), "--quiet"]
         self.check = [*disclose_command(), "check", "--source", str(portal)]
+        self.search = [*disclose_command(), "search", "项目", "--source", str(portal), "--limit", "1"]
 
     def run(self, step: str, command: list[str], counted: Path | None = None) -> dict:
         before = stamps(counted) if counted else None
@@ -234,8 +238,12 @@ class Bench:
 
     def full(self) -> dict:
         remove(self.output)
-        remove(self.portal / ".disclose-cache")  # a clean build writes the whoosh index too
+        remove(self.portal / ".disclose-cache")  # the no-op stamp: a clean build starts without it
         return self.run("full", self.build)
+
+    def whoosh(self) -> dict:
+        remove(self.portal / ".disclose-cache" / "whoosh")
+        return self.run("whoosh", self.search)
 
     def hugo_full(self) -> dict:
         remove(self.hugo_output)
@@ -282,7 +290,7 @@ def mib(value: float | None) -> str:
 
 
 LABELS = {"full": "disclose build, clean", "hugo": "hugo, clean", "noop": "disclose build, no-op",
-          "edit": "disclose build, 1 edit", "check": "disclose check"}
+          "edit": "disclose build, 1 edit", "check": "disclose check", "whoosh": "disclose search, 1st"}
 
 
 def table(figures: dict) -> str:
@@ -353,6 +361,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
             bench.run("check", bench.check)
     finally:
         project.write_bytes(original)
+    bench.whoosh()
     figures = {
         "pages_requested": args.pages,
         "runs_per_step": args.runs,
