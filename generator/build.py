@@ -127,11 +127,15 @@ def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
             found.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
         else:
             _signatures(path, found)
-    recent = {
-        item[0]: hashlib.sha256(Path(item[0]).read_bytes()).hexdigest()
-        for item in found if max(item[2], item[3]) > now_ns - TRUST_AFTER
-    }
+    recent = {item[0]: _content_digest(Path(item[0])) for item in found if max(item[2], item[3]) > now_ns - TRUST_AFTER}
     return Inputs(hashlib.sha256(repr((options, found)).encode("utf-8")).hexdigest(), recent)
+
+
+def _content_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
@@ -142,10 +146,10 @@ def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -
         last = json.loads(stamp.read_text(encoding="utf-8"))
     except ValueError:
         return None
-    if last.get("inputs") != {"digest": inputs.digest, "recent": last.get("inputs", {}).get("recent")}:
+    if last.get("inputs", {}).get("digest") != inputs.digest:
         return None
-    if any(inputs.recent.get(path) != sha for path, sha in last["inputs"]["recent"].items()):
-        return None
+    if any(_content_digest(Path(path)) != sha for path, sha in last["inputs"]["recent"].items()):
+        return None  # a file that was recent at the last build is recognised by its content
     report = Report()
     for item in last["diagnostics"]:
         location = Location(**item.pop("location"))

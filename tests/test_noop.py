@@ -51,3 +51,10 @@ def test_recently_changed_files_are_recognised_by_content(sample_copy, tmp_path)
     _same_size_edit_keeping_mtime(_a_project_file(sample_copy))
     assert build(sample_copy, output).site is not None
     assert build(sample_copy, output).site is None
+
+
+def test_a_file_recent_at_the_last_build_and_unchanged_since_is_no_change(sample_copy, tmp_path, monkeypatch):
+    output = tmp_path / "out"
+    build(sample_copy, output)  # every file recent: recorded by content
+    monkeypatch.setattr(build_module, "TRUST_AFTER", 0)  # later: none is recent any more
+    assert build(sample_copy, output).site is None
