@@ -12,7 +12,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     path: str  # relative to the project root, with forward slashes
     line: int = 0  # 1-based; 0 when the problem belongs to the whole file

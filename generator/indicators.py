@@ -31,7 +31,7 @@ _PERIOD_RE = re.compile(
 _PERCENT_UNITS = {"%", "％", "百分比"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedValue:
     kind: str
     comparator: str = ""  # ≥ ≤ > < = or "" when none is written

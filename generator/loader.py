@@ -10,13 +10,13 @@ SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # relative to the project root, forward slashes
     text: str | None  # None when the file is not valid UTF-8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sources:
     root: Path
     site: SourceFile | None

@@ -27,7 +27,7 @@ DEFAULT_REQUIRED_SECTIONS = (
 Cell = Decimal | str | None  # None is a blank cell, distinct from zero
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckSettings:
     """The `checks:` part of site.yaml: how strict `disclose check` is for this portal."""
 
@@ -36,7 +36,7 @@ class CheckSettings:
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS  # 情况说明 section ids, for scope: full
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     authority: str
@@ -55,13 +55,13 @@ class SiteConfig:
         return rest[slash:] if slash >= 0 else "/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     cells: tuple[Cell, ...]  # aligned with the table kind's columns
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     kind: TableKind
     rows: tuple[Row, ...]
@@ -79,7 +79,7 @@ class Table:
         return not self.rows
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     id: str
     title: str
@@ -87,41 +87,41 @@ class Section:
     where: Location = Location("")  # where the body starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Explanation:
     title: str
     preamble: str  # Markdown
     sections: tuple[Section, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GoalItem:
     title: str
     goal: str
     indicator: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goals:
     overall: str  # Markdown
     items: tuple[GoalItem, ...]
     measures: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     term: str
     definition: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlanPoint:
     month: str  # march | june | october | december
     label: str  # 3月底 …
     text: str  # as published, e.g. "25%"; "" for a blank cell
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     level1: str
     level2: str
@@ -133,7 +133,7 @@ class Indicator:
     parsed: ParsedValue = ParsedValue("text")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     key: str  # the file stem: the project code, or the editor's stable key
     seq: int
@@ -155,7 +155,7 @@ class Project:
         return dict(self.field_locations).get(field, self.where)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Acknowledgement:
     """An editor's word that a diagnostic is a known problem of the published document."""
 
@@ -168,7 +168,7 @@ class Acknowledgement:
     expected: str = ""  # what the rule computed; when given, a changed sum is no longer acknowledged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Disclosure:
     department_code: str
     year: int
@@ -206,7 +206,7 @@ class Disclosure:
         return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrgUnit:
     name: str
     nature: str
@@ -214,7 +214,7 @@ class OrgUnit:
     funding: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Department:
     code: str
     name: str
@@ -226,7 +226,7 @@ class Department:
     where: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
     departments: tuple[Department, ...]  # by code

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from decimal import Decimal
 
 from generator.diagnostics import Location, Report
@@ -70,6 +71,9 @@ def join(field: str, key) -> str:
     if isinstance(key, int):
         return f"{field}[{key}]"
     return f"{field}.{key}" if field else key
+
+
+SHARED_TEXT = 24  # characters
 
 
 class FileReader:
@@ -141,7 +145,11 @@ class FileReader:
 
     def text(self, parent: Mapping, key: str, field: str) -> str:
         node = self.scalar(parent, key, field)
-        return node.text.strip() if node else ""
+        if not node:
+            return ""
+        text = node.text.strip()
+        # Short values repeat across thousands of files (产出指标, ≥, 万元, 100%): one copy each.
+        return sys.intern(text) if len(text) <= SHARED_TEXT else text
 
     def number(self, parent: Mapping, key: str, field: str) -> Decimal | None:
         node = self.scalar(parent, key, field)
@@ -238,10 +246,11 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
         for index, item in enumerate(reader.sequence(checks, key, "checks")):
             if isinstance(item, Scalar) and not item.is_null and item.text.strip() not in known:
                 reader.error(item.mark, f"unknown {what} '{item.text.strip()}' in {key}", "schema.choice", f"checks.{key}[{index}]")
+    defaults = CheckSettings()
     return CheckSettings(
-        tolerance=tolerance if tolerance is not None else CheckSettings.tolerance,
-        required_tables=tables or CheckSettings.required_tables,
-        required_sections=sections or CheckSettings.required_sections,
+        tolerance=tolerance if tolerance is not None else defaults.tolerance,
+        required_tables=tables or defaults.required_tables,
+        required_sections=sections or defaults.required_sections,
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 from generator.cli import main
 from generator.search.documents import site_documents
 from generator.search.engine import search, write_index
-from generator.search.static import export_site, fnv1a, postings
+from generator.search.static import ExportCache, export_site, fnv1a, postings
 from generator.search.tokens import normalize, query_parts, runs, tokenize, is_han
 from search_acceptance import ACCEPTANCE
 
@@ -118,3 +118,9 @@ def test_static_export_has_a_scope_per_department_year(sample_build):
     assert scopes == {"all", "405001-2026", "731-2025", "569301-2022"}
     meta = json.loads(files["search/731-2025/meta.json"])
     assert meta["docs"] > 26 and meta["shards"] >= 1
+
+
+def test_fresh_export_writes_the_same_files_as_the_updatable_indexes(sample_build):
+    result, _ = sample_build
+    docs = site_documents(result.site)
+    assert export_site(docs) == export_site(docs, ExportCache())

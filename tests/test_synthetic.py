@@ -76,3 +76,18 @@ def test_refuses_to_overwrite_a_foreign_folder(tmp_path):
     with pytest.raises(SystemExit):
         synthetic.generate(PAGES, tmp_path, seed=7)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_fresh_search_export_equals_the_updatable_one_at_scale(portal):
+    """Enough documents for the long postings kept in blocks and for own-file terms."""
+    from generator.build import load_site
+    from generator.diagnostics import Report
+    from generator.search.documents import site_documents
+    from generator.search.static import BLOCK, ExportCache, export_site
+
+    root, _ = portal
+    docs = site_documents(load_site(root / "site", Report()))
+    assert len(docs) > BLOCK
+    fresh = export_site(docs)
+    assert fresh == export_site(docs, ExportCache())
+    assert any(path.startswith("search/all/b/") for path in fresh)

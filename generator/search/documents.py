@@ -17,7 +17,7 @@ SUMMARY_LENGTH = 240
 _MARKUP = re.compile(r"[#*_`>\[\]()|]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SearchDoc:
     path: str  # site path with optional #anchor, relative to the base path
     kind: str  # project | department | disclosure | section

@@ -141,6 +141,16 @@ class ScopeIndex:
         self.files: dict[str, bytes] = {}
         self._write_all()
 
+    @classmethod
+    def written(cls, prefix: str, docs: list[SearchDoc], encoded: dict[str, bytes]) -> dict[str, bytes]:
+        """The files of a scope whose postings are already encoded (a fresh export), without
+        the per-document data an index kept for updates needs."""
+        index = cls.__new__(cls)
+        index.prefix, index.docs, index.encoded = prefix, docs, encoded
+        index.hashes = {term: fnv1a(term) for term in encoded}
+        index._write_all()
+        return index.files
+
     def _encode(self, term: str) -> bytes:
         per_doc = self.by_term[term]
         if len(per_doc) <= BLOCK:
@@ -264,8 +274,59 @@ class ExportCache:
         self.terms: dict[SearchDoc, dict] = {}
 
 
+class _Postings:
+    """Postings being encoded, each term's rows appended as bytes as its documents come."""
+
+    def __init__(self):
+        self.rows: dict[str, bytearray] = {}
+        self.last: dict[str, int] = {}
+
+    def add(self, number: int, terms: dict[str, str]) -> None:
+        rows, last = self.rows, self.last
+        for term, tail in terms.items():
+            previous = last.get(term)
+            if previous is None:
+                rows[term] = bytearray(f"[[{number},{tail}]".encode("ascii"))
+            else:
+                rows[term] += f",[{number - previous},{tail}]".encode("ascii")
+            last[term] = number
+
+    def encoded(self) -> dict[str, bytes]:
+        """Every term's postings, closed; the working rows are let go one by one."""
+        return {term: bytes(self.rows.pop(term) + b"]") for term in list(self.rows)}
+
+
+def _export_fresh(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The export without a cache (a command-line build), in one pass: each document is
+    tokenized once and its rows appended to the site's postings and to its scope's; a
+    scope's files are made as soon as its last document has passed, and nothing is kept
+    per document, so memory follows the size of the index, not of the documents."""
+    files: dict[str, bytes] = {}
+    site = _Postings()
+    last_of_scope = {doc.scope: number for number, doc in enumerate(docs) if doc.scope}
+    open_scopes: dict[str, tuple[list[SearchDoc], _Postings]] = {}
+    for number, doc in enumerate(docs):
+        terms = doc_terms(doc)
+        site.add(number, terms)
+        if not doc.scope:
+            continue
+        scope_docs, postings = open_scopes.setdefault(doc.scope, ([], _Postings()))
+        postings.add(len(scope_docs), terms)
+        scope_docs.append(doc)
+        if last_of_scope[doc.scope] == number:
+            del open_scopes[doc.scope]
+            files.update(ScopeIndex.written(f"search/{doc.scope}/", scope_docs, postings.encoded()))
+    files.update(ScopeIndex.written("search/all/", docs, site.encoded()))
+    return files
+
+
 def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
-    """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/."""
+    """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/.
+
+    With a cache (the dev server), each scope's index is kept and updated in place;
+    without one, the files are made in one pass that keeps nothing per document."""
+    if cache is None:
+        return _export_fresh(docs)
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
