@@ -5,7 +5,8 @@ No Jinja, no I/O, no search engine here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import struct
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.diagnostics import Location
@@ -134,6 +135,28 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldLocations:
+    """Where each field of one file is written, kept small (a portal has millions of
+    fields): the names are one tuple shared by every file of the same shape, and the lines
+    and columns are packed in bytes."""
+
+    path: str
+    names: tuple[str, ...]
+    packed: bytes  # line and column of each name, unsigned 32-bit each
+    positions: dict = field(default=None, compare=False, hash=False, repr=False)  # name → index, shared too
+
+    def get(self, name: str, default: Location | None = None) -> Location | None:
+        index = self.positions.get(name)
+        if index is None:
+            return default
+        line, column = _LINE_COLUMN.unpack_from(self.packed, index * _LINE_COLUMN.size)
+        return Location(self.path, line, column)
+
+
+_LINE_COLUMN = struct.Struct("=II")
+
+
+@dataclass(frozen=True, slots=True)
 class Project:
     key: str  # the file stem: the project code, or the editor's stable key
     seq: int
@@ -148,11 +171,11 @@ class Project:
     goals: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     where: Location
-    field_locations: tuple[tuple[str, Location], ...] = ()  # where each top-level field stands
+    field_locations: "FieldLocations | None" = None  # where each field stands
 
     def at(self, field: str) -> Location:
         """Where a field such as "budget" or "spending_plan.june" is written; the file if unknown."""
-        return dict(self.field_locations).get(field, self.where)
+        return self.field_locations.get(field, self.where) if self.field_locations else self.where
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from array import array
 from decimal import Decimal
 
 from generator.diagnostics import Location, Report
 from generator.indicators import parse_value
 from generator.model import (
+    FieldLocations,
     Acknowledgement,
     CheckSettings,
     Department,
@@ -462,25 +464,33 @@ def read_project(key: str, path: str, text: str | None, report: Report) -> Proje
     )
 
 
-def _field_locations(reader: FileReader, root: Mapping) -> tuple:
+_SHAPES: dict[tuple[str, ...], tuple[tuple[str, ...], dict[str, int]]] = {}  # one copy of each list of names
+
+
+def _field_locations(reader: FileReader, root: Mapping) -> FieldLocations:
     """Where each field stands, so that a rule can name the line of the very value it
     judges: top-level keys, spending_plan.<month>, goals[i], indicators[i] and
     indicators[i].<key>."""
-    found = [(key, reader.at(mark)) for key, mark in root.key_marks.items()]
+    found = [(key, mark) for key, mark in root.key_marks.items()]
     plan = root.get("spending_plan")
     if isinstance(plan, Mapping):
-        found += [(f"spending_plan.{key}", reader.at(mark)) for key, mark in plan.key_marks.items()]
+        found += [(f"spending_plan.{key}", mark) for key, mark in plan.key_marks.items()]
     goals = root.get("goals")
     if isinstance(goals, Sequence):
         kept = [item for item in goals.items if not (isinstance(item, Scalar) and item.is_null)]  # as text_list
-        found += [(f"goals[{index}]", reader.at(item.mark)) for index, item in enumerate(kept)]
+        found += [(f"goals[{index}]", item.mark) for index, item in enumerate(kept)]
     indicators = root.get("indicators")
     if isinstance(indicators, Sequence):
         for index, row in enumerate(indicators.items):
-            found.append((f"indicators[{index}]", reader.at(row.mark)))
+            found.append((f"indicators[{index}]", row.mark))
             if isinstance(row, Mapping):
-                found += [(f"indicators[{index}].{key}", reader.at(mark)) for key, mark in row.key_marks.items()]
-    return tuple(found)
+                found += [(f"indicators[{index}].{key}", mark) for key, mark in row.key_marks.items()]
+    names = tuple(name for name, _ in found)
+    shape = _SHAPES.get(names)
+    if shape is None:
+        shape = _SHAPES[names] = (names, {name: index for index, name in enumerate(names)})  # a repeated key: the last, as YAML reads it
+    packed = array("I", [number for _, mark in found for number in (mark.line, mark.column)]).tobytes()
+    return FieldLocations(reader.path, shape[0], packed, shape[1])
 
 
 def _read_plan(reader: FileReader, root: Mapping) -> tuple[PlanPoint, ...]:

@@ -63,7 +63,7 @@ def _text_fields(dept, disclosure: Disclosure):
     for project in disclosure.projects:
         yield project.at("name"), "name", project.name
         yield project.at("purpose"), "purpose", project.purpose
-        locations = dict(project.field_locations)
+        locations = project.field_locations or {}
         for index, goal in enumerate(project.goals):
             yield locations.get(f"goals[{index}]", project.at("goals")), f"goals[{index}]", goal
         for index, indicator in enumerate(project.indicators):

@@ -78,7 +78,7 @@ def _project_year(project: Project, year: int) -> int:
 
 def _at(project: Project, indicator, field: str) -> Location:
     """The line of one field of an indicator row; the row itself when it is not known."""
-    return dict(project.field_locations).get(field, indicator.where)
+    return project.field_locations.get(field, indicator.where) if project.field_locations else indicator.where
 
 
 def _indicators(project: Project, year: int):
