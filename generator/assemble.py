@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 
 from generator.diagnostics import Location, Report
-from generator.loader import Sources
+from generator.loader import SourceFile, Sources
 from generator.model import Department, Disclosure, Site
 from generator.schema import (
     read_acknowledgements,
@@ -35,6 +36,7 @@ _PATTERNS = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 17)  # the dev server classifies every path on every build
 def classify(path: str) -> tuple[str, dict] | None:
     for role, pattern in _PATTERNS:
         match = pattern.fullmatch(path)
@@ -50,44 +52,51 @@ class ReadCache:
     def __init__(self):
         self.entries: dict = {}
         self.fresh: dict = {}
+        self.years: dict = {}  # (dept, year) → (its files, its disclosure, its diagnostics)
+        self.live_paths: set[str] = set()
 
-    def read(self, reader, *args, report: Report):
-        key = (reader.__name__, args)
+    def read(self, reader, source: SourceFile, *args, report: Report):
+        key = (reader.__name__, source.path, args)
         hit = self.entries.get(key)
-        if hit is None:
+        if hit is None or (hit[0] is not source and hit[0].text != source.text):
             local = Report()
-            hit = (reader(*args, local), tuple(local.diagnostics))
+            hit = (source, reader(*args, source.path, source.text, local), tuple(local.diagnostics))
         self.fresh[key] = hit
-        report.extend(hit[1])
-        return hit[0]
+        report.extend(hit[2])
+        return hit[1]
 
-    def finish(self) -> None:
-        """Forget files that were not read this time (deleted or changed)."""
-        self.entries, self.fresh = self.fresh, {}
+    def finish(self, live_paths: set[str]) -> None:
+        """Keep what was read this time, and what was read before of files still there (a
+        year none of whose files changed is reused whole, without reading its files)."""
+        self.entries.update(self.fresh)
+        self.fresh = {}
+        if live_paths != self.live_paths:  # files came or went: forget the ones that went
+            self.entries = {key: hit for key, hit in self.entries.items() if key[1] in live_paths}
+            self.live_paths = live_paths
 
 
-def _direct(reader, *args, report: Report):
-    return reader(*args, report)
+def _direct(reader, source: SourceFile, *args, report: Report):
+    return reader(*args, source.path, source.text, report)
 
 
 def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -> Site | None:
     """The whole portal as a model, or None when site.yaml itself cannot be read."""
     read = cache.read if cache is not None else _direct
     try:
-        return _assemble(sources, report, read)
+        return _assemble(sources, report, read, cache.years if cache is not None else None)
     finally:
         if cache is not None:
-            cache.finish()
+            cache.finish({source.path for source in sources.content} | {"site.yaml"})
 
 
-def _assemble(sources: Sources, report: Report, read) -> Site | None:
+def _assemble(sources: Sources, report: Report, read, groups: dict | None = None) -> Site | None:
     if sources.site is None:
         report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text, report)
 
     heads: dict[str, dict] = {}
-    years: dict[tuple[str, str], dict] = defaultdict(lambda: {"tables": {}, "projects": []})
+    years: dict[tuple[str, str], list] = defaultdict(list)
     for source in sources.content:
         found = classify(source.path)
         if found is None:
@@ -99,38 +108,32 @@ def _assemble(sources: Sources, report: Report, read) -> Site | None:
             continue
         role, keys = found
         if role == "department":
-            head = read(read_department_head, keys["dept"], source.path, source.text, report=report)
+            head = read(read_department_head, source, keys["dept"], report=report)
             if head is not None:
                 heads[keys["dept"]] = head
-            continue
-        parts = years[(keys["dept"], keys["year"])]
-        parts.setdefault("where", {})[role] = source.path
-        if role == "disclosure":
-            parts["head"] = read(read_disclosure_head, source.path, source.text, report=report)
-        elif role == "table":
-            kind = TABLE_KINDS.get(keys["key"])
-            if kind is None:
-                report.error(
-                    Location(source.path),
-                    f"unknown table '{keys['key']}'; expected one of: {', '.join(TABLE_KINDS)}",
-                    "content.unknown-table",
-                )
-            else:
-                parts["tables"][kind.key] = read(read_table, kind, source.path, source.text, report=report)
-        elif role == "project":
-            parts["projects"].append(read(read_project, keys["key"], source.path, source.text, report=report))
-        elif role == "acknowledgements":
-            folder = f"content/departments/{keys['dept']}/{keys['year']}"
-            parts[role] = read(read_acknowledgements, folder, source.path, source.text, report=report)
         else:
-            reader = {"explanation": read_explanation, "goals": read_goals, "glossary": read_glossary}[role]
-            parts[role] = read(reader, source.path, source.text, report=report)
+            years[(keys["dept"], keys["year"])].append((role, keys, source))
 
     disclosures: dict[str, list[Disclosure]] = defaultdict(list)
-    for (dept, year), parts in sorted(years.items()):
-        disclosure = _make_disclosure(dept, int(year), parts, report)
+    fresh_groups = {}
+    for (dept, year), files in sorted(years.items()):
+        key = (dept, year)
+        previous = groups.get(key) if groups is not None else None
+        if previous is not None and len(previous[0]) == len(files) and all(
+            a is b[2] for a, b in zip(previous[0], files)
+        ):
+            disclosure, found = previous[1], previous[2]  # not one of its files changed
+        else:
+            local = Report()
+            disclosure = _make_disclosure(dept, int(year), _read_year(files, read, local), local)
+            found = tuple(local.diagnostics)
+        fresh_groups[key] = (tuple(source for _, _, source in files), disclosure, found)
+        report.extend(found)
         if disclosure is not None:
             disclosures[dept].append(disclosure)
+    if groups is not None:
+        groups.clear()
+        groups.update(fresh_groups)
 
     departments = []
     for dept in sorted(set(heads) | set(disclosures)):
@@ -146,6 +149,34 @@ def _assemble(sources: Sources, report: Report, read) -> Site | None:
     if config is None:
         return None
     return Site(config, tuple(departments))
+
+
+def _read_year(files: list, read, report: Report) -> dict:
+    """The parts of one department-year, each file read by its role."""
+    parts: dict = {"tables": {}, "projects": []}
+    for role, keys, source in files:
+        parts.setdefault("where", {})[role] = source.path
+        if role == "disclosure":
+            parts["head"] = read(read_disclosure_head, source, report=report)
+        elif role == "table":
+            kind = TABLE_KINDS.get(keys["key"])
+            if kind is None:
+                report.error(
+                    Location(source.path),
+                    f"unknown table '{keys['key']}'; expected one of: {', '.join(TABLE_KINDS)}",
+                    "content.unknown-table",
+                )
+            else:
+                parts["tables"][kind.key] = read(read_table, source, kind, report=report)
+        elif role == "project":
+            parts["projects"].append(read(read_project, source, keys["key"], report=report))
+        elif role == "acknowledgements":
+            folder = f"content/departments/{keys['dept']}/{keys['year']}"
+            parts[role] = read(read_acknowledgements, source, folder, report=report)
+        else:
+            reader = {"explanation": read_explanation, "goals": read_goals, "glossary": read_glossary}[role]
+            parts[role] = read(reader, source, report=report)
+    return parts
 
 
 def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Disclosure | None:

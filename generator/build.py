@@ -23,7 +23,7 @@ from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
-from generator.writer import OutputError, OutputWriter, check_output_dir, read_assets, read_manifest
+from generator.writer import OutputError, OutputWriter, WriteMemo, check_output_dir, read_assets, read_manifest
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class BuildCache:
         self.search = ExportCache()
         self.reads = ReadCache()
         self.checks: dict = {}
-        self.written: dict = {}
+        self.written = WriteMemo()
         self.sources = SourceCache()
         self.documents: dict = {}
         self.pages: dict = {}
@@ -256,7 +256,7 @@ def build(
     if cache is not None:
         cache.environment = env
     docs = site_documents(site, cache.documents if cache else None)
-    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs), cache.pages if cache else None)
+    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
     watch.lap("pages and search documents listed")
     writer = OutputWriter(Path(output), cache.written if cache else None)
     try:

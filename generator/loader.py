@@ -40,6 +40,8 @@ class SourceCache:
     def __init__(self):
         self.files: dict[str, tuple[tuple[int, int], SourceFile]] = {}
         self.listing: list[tuple[str, os.stat_result]] | None = None
+        self.content: tuple[SourceFile, ...] | None = None  # as the last build read it, in listing order
+        self.positions: dict[str, int] | None = None  # path → index in listing
         self.changed: set[str] | None = None
 
 
@@ -62,31 +64,68 @@ def read_sources(root: Path, known: SourceCache | None = None) -> Sources:
     site_path = root / SITE_FILE
     site = _read_known(root, str(site_path), known) if site_path.is_file() else None
     if known is None:
-        listing = _content_files(root / CONTENT_DIR)
+        return Sources(root, site, tuple(_read_known(root, path, None, stat) for path, stat in _content_files(root / CONTENT_DIR)))
+    before = known.listing
+    listing = known.listing = _updated_listing(root / CONTENT_DIR, known)
+    if known.content is not None and before is not None and len(before) == len(listing) and known.changed is not None:
+        # The same files as last time (only edits): read again just the ones the watcher named.
+        content = list(known.content)
+        for index, (path, stat) in enumerate(listing):
+            if path != before[index][0]:
+                content = None
+                break
+            if stat is not before[index][1]:
+                content[index] = _read_known(root, path, known, stat)
     else:
-        listing = known.listing = _updated_listing(root / CONTENT_DIR, known)
-    files = [_read_known(root, path, known, stat) for path, stat in listing]
-    return Sources(root, site, tuple(files))
+        content = None
+    if content is None:
+        content = [_read_known(root, path, known, stat) for path, stat in listing]
+    known.content = tuple(content)
+    return Sources(root, site, known.content)
 
 
 def _updated_listing(folder: Path, known: SourceCache) -> list:
-    """The content files, looking again only at the paths the watcher named."""
+    """The content files, looking again only at the paths the watcher named (the stat of
+    every other file is the very object of the last listing)."""
     if known.listing is None or known.changed is None:
+        known.positions = None
         return _content_files(folder)
+    if known.positions is None:
+        known.positions = {path: index for index, (path, _) in enumerate(known.listing)}
     prefix = str(folder) + os.sep
-    listing = dict(known.listing)
+    listing = list(known.listing)
     for path in known.changed:
         if not path.startswith(prefix) or os.path.basename(path).startswith("."):
             continue
         try:
             stat = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
-            listing.pop(path, None)
+            if path in known.positions:
+                return _relisted(folder, known)  # a file went
             continue
         if not os.path.isfile(path) or any(part.startswith(".") for part in path[len(prefix):].split(os.sep)):
+            known.positions = None
             return _content_files(folder)  # a folder or something unexpected: look at everything
-        listing[path] = stat
-    return sorted(listing.items(), key=lambda item: item[0].split(os.sep))
+        index = known.positions.get(path)
+        if index is None:
+            return _relisted(folder, known)  # a file came
+        listing[index] = (path, stat)
+    return listing
+
+
+def _relisted(folder: Path, known: SourceCache) -> list:
+    """The last listing with the named paths looked at again, sorted anew."""
+    known.positions = None
+    listing = dict(known.listing)
+    for path in known.changed:
+        try:
+            listing[path] = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            listing.pop(path, None)
+    prefix = str(folder) + os.sep
+    kept = [(path, stat) for path, stat in listing.items()
+            if path.startswith(prefix) and os.path.isfile(path) and not any(part.startswith(".") for part in path[len(prefix):].split(os.sep))]
+    return sorted(kept, key=lambda item: item[0].split(os.sep))
 
 
 def _content_files(folder: Path) -> list:

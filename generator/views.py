@@ -255,8 +255,25 @@ class Headline:
     project_budget_sum: str
 
 
+_HEADLINES: dict[int, tuple[Disclosure, "Headline"]] = {}  # id → (the disclosure, kept alive, its headline)
+
+
 def headline(disclosure: Disclosure) -> Headline:
-    """Figures as published in the tables, plus the count and sum of the project tables."""
+    """Figures as published in the tables, plus the count and sum of the project tables.
+
+    The home page and every year page show them for each disclosure, and the dev server
+    keeps unchanged disclosures, so each is worked out once per disclosure object."""
+    hit = _HEADLINES.get(id(disclosure))
+    if hit is not None and hit[0] is disclosure:
+        return hit[1]
+    if len(_HEADLINES) > 50_000:  # a long dev session: forget the disclosures of old builds
+        _HEADLINES.clear()
+    found = _headline(disclosure)
+    _HEADLINES[id(disclosure)] = (disclosure, found)
+    return found
+
+
+def _headline(disclosure: Disclosure) -> Headline:
     income_total = expenditure_total = project_expenditure = ""
     summary = disclosure.table("income_expenditure_summary")
     if summary is not None:

@@ -64,6 +64,15 @@ def read_manifest(output_dir: Path) -> dict[str, str] | None:
     return manifest
 
 
+class WriteMemo:
+    """What the dev server's writer keeps between builds into its own folder."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
+        self.manifest: dict[str, str] | None = None
+        self.output_dir: Path | None = None
+
+
 class OutputWriter:
     """Takes the finished files one by one (from this process or from forked render
     workers) into a staging folder beside the output, and puts them in place at commit().
@@ -76,12 +85,16 @@ class OutputWriter:
     output is untouched; abort() leaves it so.
 
     `memo` (the dev server's) remembers each file's bytes and digest, so that a page reused
-    from the last build (the very same bytes object) is not hashed again.
+    from the last build (the very same bytes object) is not hashed again, and the manifest,
+    so that it is not read again from the folder only this process writes.
     """
 
-    def __init__(self, output_dir: Path, memo: dict | None = None):
+    def __init__(self, output_dir: Path, memo: "WriteMemo | None" = None):
         self.output_dir = Path(output_dir).resolve()
-        self.previous = read_manifest(self.output_dir) if self.output_dir.is_dir() else None
+        if memo is not None and memo.manifest is not None and memo.output_dir == self.output_dir:
+            self.previous = memo.manifest
+        else:
+            self.previous = read_manifest(self.output_dir) if self.output_dir.is_dir() else None
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
         self.memo = memo
@@ -92,7 +105,7 @@ class OutputWriter:
 
     def put(self, path: str, data: bytes) -> tuple[str, bool]:
         """Stage one file if it changed; (digest, staged)."""
-        known = self.memo.get(path) if self.memo is not None else None
+        known = self.memo.files.get(path) if self.memo is not None else None
         digest = known[1] if known is not None and known[0] is data else _digest(data)
         if self.memo is not None:
             self.fresh_memo[path] = (data, digest)
@@ -128,8 +141,8 @@ class OutputWriter:
             self.abort()
             raise
         if self.memo is not None:
-            self.memo.clear()
-            self.memo.update(self.fresh_memo)
+            self.memo.files = self.fresh_memo
+            self.memo.manifest, self.memo.output_dir = self.manifest, self.output_dir
         return len(self.changed)
 
     def abort(self) -> None:
@@ -143,12 +156,13 @@ class OutputWriter:
             target = output_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / path, target)
-        for path in sorted(set(previous) - set(self.manifest)):
+        gone = previous.keys() - self.manifest.keys()
+        for path in sorted(gone):
             target = output_dir / path
             if target.is_file():
                 target.unlink()
             _remove_empty_parents(target.parent, output_dir)
-        if self.changed or set(previous) != set(self.manifest):
+        if self.changed or gone:
             _replace_file(output_dir / MARKER, _manifest_bytes(self.manifest))
 
 

@@ -29,10 +29,7 @@ class SearchDoc:
     year: int  # 0 for a department page
     budget: str  # 预算数 as published, projects only
     summary: str  # the text an excerpt is cut from
-
-    @property
-    def scope(self) -> str:
-        return scope_key(self.dept_code, self.year) if self.year else ""
+    scope: str = ""  # "<dept>-<year>" for a department-year's documents, "" for a department's
 
 
 def scope_key(dept_code: str, year: int) -> str:
@@ -81,7 +78,7 @@ def _department(dept: Department) -> SearchDoc:
 
 def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[SearchDoc]:
     page = urls.disclosure(dept.code, disclosure.year)
-    base = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year)
+    base = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
     goals = disclosure.goals
     goal_text = " ".join([plain_text(goals.overall), *(f"{i.title} {i.goal} {i.indicator}" for i in goals.items)]) if goals else ""
     docs = [

@@ -271,7 +271,8 @@ class ExportCache:
     def __init__(self):
         self.scopes: dict[str, ScopeIndex] = {}
         self.exported: list[str] = []
-        self.terms: dict[SearchDoc, dict] = {}
+        self.terms: dict[str, tuple[SearchDoc, dict]] = {}  # path → (document, its terms)
+        self.page_info: tuple[list, dict] | None = None
 
 
 class _Postings:
@@ -333,30 +334,45 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
             by_scope.setdefault(doc.scope, []).append(doc)
     files: dict[str, bytes] = {}
     fresh, exported = {}, []
-    # Each document is tokenized once, however many scopes it belongs to (and, in the dev
-    # server, once for as long as it is unchanged).
-    known = cache.terms if cache is not None else {}
-    terms = {doc: known.get(doc) or doc_terms(doc) for doc in docs}
-    terms_of = terms.__getitem__
+    # Each document is tokenized once, however many scopes it belongs to, and once for as
+    # long as it is unchanged (site_documents keeps an unchanged disclosure's very objects).
+    terms: dict[str, tuple[SearchDoc, dict]] = {}
+    for doc in docs:
+        hit = cache.terms.get(doc.path)
+        terms[doc.path] = hit if hit is not None and (hit[0] is doc or hit[0] == doc) else (doc, doc_terms(doc))
+
+    def terms_of(doc: SearchDoc) -> dict:
+        return terms[doc.path][1]
+
     for scope, scope_docs in sorted(by_scope.items()):
-        index = cache.scopes.get(scope) if cache is not None else None
-        if index is None or index.docs != scope_docs:
+        index = cache.scopes.get(scope)
+        if index is None or not _same_documents(index.docs, scope_docs):
             if index is not None:
                 index.terms_of = terms_of
             if index is None or not index.update(scope_docs):
                 index = ScopeIndex(f"search/{scope}/", scope_docs, terms_of)
             exported.append(scope)
-        if cache is not None:
-            fresh[scope] = index
+        fresh[scope] = index
         files.update(index.files)
-        del index  # without a cache, each scope's working data goes as soon as its files are out
-    if cache is not None:
-        cache.scopes, cache.exported, cache.terms = fresh, exported, terms
+    cache.scopes, cache.exported, cache.terms = fresh, exported, terms
     return files
 
 
-def search_page_info(docs: list[SearchDoc]) -> dict:
+def _same_documents(a: list[SearchDoc], b: list[SearchDoc]) -> bool:
+    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
+
+
+def search_page_info(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict:
     """What the search page's filters need: each department's and year's ranges in search/all/."""
+    if cache is not None:
+        shown = [(doc.dept_code, doc.dept_name, doc.year, doc.scope) for doc in docs]  # all the filters read
+        if cache.page_info is None or cache.page_info[0] != shown:
+            cache.page_info = (shown, _search_page_info(docs))
+        return cache.page_info[1]
+    return _search_page_info(docs)
+
+
+def _search_page_info(docs: list[SearchDoc]) -> dict:
     by_dept = scope_ranges(docs, lambda d: d.dept_code)
     by_year = scope_ranges(docs, lambda d: str(d.year) if d.year else "")
     names = {}
