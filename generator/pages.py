@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from generator import urls
+from generator import urls, views
 from generator.model import Department, Disclosure, Project, Site
 from generator.render import Page
 
@@ -31,7 +31,8 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     server's) keeps the very Page objects of a disclosure whose inputs did not change,
     which the render cache then recognises without comparing their contexts."""
     home = crumb(strings["home"], urls.HOME)
-    pages = [Page(urls.HOME, "home.html", {"departments": site.departments, "crumbs": [home]}, site.config.title)]
+    cards = tuple(views.department_card(dept) for dept in site.departments)
+    pages = [Page(urls.HOME, "home.html", {"departments": cards, "crumbs": [home]}, site.config.title)]
     fresh = {}
     for dept in site.departments:
         dept_crumb = crumb(dept.name, urls.department(dept.code))
@@ -52,7 +53,7 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     for year in site.years:
         title = strings["year_page_title"].format(year=year)
         year_crumb = crumb(title, urls.year(year))
-        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": site.disclosures_in(year), "crumbs": [home, year_crumb]}, title))
+        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": tuple(views.year_entry(d, x) for d, x in site.disclosures_in(year)), "crumbs": [home, year_crumb]}, title))
     pages.append(
         Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": [home, crumb(strings["glossary"], urls.GLOSSARY)]}, strings["glossary"])
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.model import Disclosure, Project, Table
+from generator.model import Department, Disclosure, Project, Table
 from generator.tables import MONEY, NUMBER
 
 # Words of the theme's language used when shaping tables; a template passes its `t`.
@@ -292,6 +292,42 @@ def _headline(disclosure: Disclosure) -> Headline:
         len(disclosure.projects),
         figure(disclosure.project_total) if disclosure.projects else "",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentCard:
+    """A department as the home page shows it: so that a project's page-level edit (its
+    purpose, its indicators) does not make the home page render again."""
+
+    code: str
+    name: str
+    region: str
+    years: tuple[int, ...]  # newest first
+    latest_title: str
+    latest_headline: Headline | None
+
+
+def department_card(dept: Department) -> DepartmentCard:
+    latest = dept.disclosures[0] if dept.disclosures else None
+    return DepartmentCard(
+        dept.code, dept.name, dept.region, tuple(d.year for d in dept.disclosures),
+        latest.title if latest else "", headline(latest) if latest else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class YearEntry:
+    """A department-year as the year page shows it."""
+
+    code: str
+    name: str
+    year: int
+    title: str
+    headline: Headline
+
+
+def year_entry(dept: Department, disclosure: Disclosure) -> YearEntry:
+    return YearEntry(dept.code, dept.name, disclosure.year, disclosure.title, headline(disclosure))
 
 
 def indicator_columns(project: Project) -> tuple[str, ...]:

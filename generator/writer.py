@@ -106,9 +106,13 @@ class OutputWriter:
     def put(self, path: str, data: bytes) -> tuple[str, bool]:
         """Stage one file if it changed; (digest, staged)."""
         known = self.memo.files.get(path) if self.memo is not None else None
-        digest = known[1] if known is not None and known[0] is data else _digest(data)
-        if self.memo is not None:
-            self.fresh_memo[path] = (data, digest)
+        if known is not None and known[0] is data:
+            digest = known[1]
+            self.fresh_memo[path] = known
+        else:
+            digest = _digest(data)
+            if self.memo is not None:
+                self.fresh_memo[path] = (data, digest)
         if self.previous is not None and self.previous.get(path) == digest:
             return digest, False
         folder, _, _ = path.rpartition("/")

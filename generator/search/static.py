@@ -199,9 +199,9 @@ class ScopeIndex:
     def update(self, docs: list[SearchDoc]) -> bool:
         """Bring the files up to date with `docs`; False when only a fresh export will do
         (documents added, removed or reordered)."""
-        if len(docs) != len(self.docs) or any(a.path != b.path for a, b in zip(docs, self.docs)):
+        if len(docs) != len(self.docs) or any(a is not b and a.path != b.path for a, b in zip(docs, self.docs)):
             return False
-        changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new != old]
+        changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new is not old and new != old]
         affected: set[str] = set()
         moved: dict[str, list[int] | None] = {}  # term → documents whose positions alone changed
         for number in changed:
