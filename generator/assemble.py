@@ -94,10 +94,19 @@ def _assemble(sources: Sources, report: Report, read, groups: dict | None = None
         report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text, report)
+    heads, disclosures = assemble_content(sources.content, report, read, groups)
+    departments = make_departments(heads, disclosures, report)
+    if config is None:
+        return None
+    return Site(config, departments)
 
+
+def assemble_content(content, report: Report, read=_direct, groups: dict | None = None) -> tuple[dict, dict]:
+    """The department heads and the disclosures of these content files, by department code
+    (every file of a department must be among them)."""
     heads: dict[str, dict] = {}
     years: dict[tuple[str, str], list] = defaultdict(list)
-    for source in sources.content:
+    for source in content:
         found = classify(source.path)
         if found is None:
             report.warning(
@@ -134,7 +143,10 @@ def _assemble(sources: Sources, report: Report, read, groups: dict | None = None
     if groups is not None:
         groups.clear()
         groups.update(fresh_groups)
+    return heads, dict(disclosures)
 
+
+def make_departments(heads: dict, disclosures: dict, report: Report) -> tuple[Department, ...]:
     departments = []
     for dept in sorted(set(heads) | set(disclosures)):
         if dept not in heads:
@@ -144,11 +156,9 @@ def _assemble(sources: Sources, report: Report, read, groups: dict | None = None
                 "content.missing-department",
             )
             continue
-        ordered = tuple(sorted(disclosures[dept], key=lambda d: d.year, reverse=True))
+        ordered = tuple(sorted(disclosures.get(dept, ()), key=lambda d: d.year, reverse=True))
         departments.append(Department(disclosures=ordered, **heads[dept]))
-    if config is None:
-        return None
-    return Site(config, tuple(departments))
+    return tuple(departments)
 
 
 def _read_year(files: list, read, report: Report) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
+from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources
 from generator.model import Site
 from generator.pages import site_pages
@@ -200,14 +201,28 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> 
 
 
 def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
+    listing = can_load_in_parallel(Path(root)) if cache is None else None
+    if listing is not None:
+        attempt = Report()
+        site, checked = load_in_parallel(Path(root), listing, attempt)
+        if site is not None:  # else site.yaml is broken: the one-process path reports it all
+            report.extend(attempt.diagnostics)
+            _check_theme(root, site, report)
+            if not report.errors:
+                apply_acknowledgements(site, checked, report)
+            return site
     sources = read_sources(Path(root), cache.sources if cache else None)
     site = assemble(sources, report, cache.reads if cache else None)
-    if site is not None and not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
-        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+    if site is not None:
+        _check_theme(root, site, report)
     if site is not None and not report.errors:
         apply_acknowledgements(site, run_checks(site, cache.checks if cache else None), report)
     return site
 
+
+def _check_theme(root: Path, site: Site, report: Report) -> None:
+    if not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
+        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
 
 
 def build(

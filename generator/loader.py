@@ -128,6 +128,15 @@ def _relisted(folder: Path, known: SourceCache) -> list:
     return sorted(kept, key=lambda item: item[0].split(os.sep))
 
 
+def content_listing(root: Path) -> list:
+    """(absolute path, stat) of every content file, in the order every later step relies on."""
+    return _content_files(Path(root) / CONTENT_DIR)
+
+
+def read_file(root: Path, path: str) -> SourceFile:
+    return _read(Path(root), Path(path))
+
+
 def _content_files(folder: Path) -> list:
     """(path, stat) of every file under content/, hidden files and folders left out, sorted
     by path as text (the order every later step relies on)."""

@@ -264,9 +264,16 @@ class ParallelRender:
         self.pool.join()
 
 
-def worker_count(pages: int) -> int:
+def usable_cores() -> int:
+    """Cores this process may use (at most 8), or 1 where workers cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, 8) if pages >= PARALLEL_FROM and "fork" in multiprocessing.get_all_start_methods() else 1
+    return min(cores, 8)
+
+
+def worker_count(pages: int) -> int:
+    return usable_cores() if pages >= PARALLEL_FROM else 1
 
 
 class SerialRender:

@@ -1,0 +1,92 @@
+"""Read, assemble and check a large portal on every core.
+
+The content files are cut into runs of whole departments; forked workers each read,
+parse and assemble their runs and check the disclosures in them, and send back the
+department heads, the disclosures and the diagnostics. The main process puts the
+departments together exactly as `assemble` does, so the model, the diagnostics and
+their order are the same as when everything is done in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+
+from generator.assemble import assemble_content, make_departments
+from generator.checks import check_disclosure
+from generator.diagnostics import Report
+from generator.loader import SITE_FILE, content_listing, read_file
+from generator.model import Department, Site
+from generator.render import usable_cores
+from generator.schema import read_site_config
+
+PARALLEL_LOAD_FROM = 2000  # content files; below this, forking costs more than it saves
+RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy departments is not last alone
+_WORK: tuple | None = None  # (root, listing, check settings), inherited by the forked workers
+
+
+def can_load_in_parallel(root: Path) -> list | None:
+    """The content listing, when the portal is large enough and fork is available."""
+    if not (Path(root) / SITE_FILE).is_file() or usable_cores() < 2:
+        return None
+    listing = content_listing(root)
+    return listing if len(listing) >= PARALLEL_LOAD_FROM else None
+
+
+def _department_of(path: str, root: str) -> str:
+    parts = path[len(root) + 1:].split("/")
+    return parts[2] if len(parts) > 3 and parts[1] == "departments" else ""
+
+
+def _runs(listing: list, root: Path, count: int) -> list[tuple[int, int]]:
+    """Index ranges of about equal size that never split a department."""
+    size = max(1, len(listing) // count)
+    runs, start = [], 0
+    base = str(root)
+    while start < len(listing):
+        end = min(len(listing), start + size)
+        while end < len(listing) and _department_of(listing[end][0], base) == _department_of(listing[end - 1][0], base) != "":
+            end += 1
+        runs.append((start, end))
+        start = end
+    return runs
+
+
+def _load_run(bounds: tuple[int, int]):
+    root, listing, settings = _WORK
+    report = Report()
+    content = [read_file(root, path) for path, _ in listing[bounds[0]:bounds[1]]]
+    heads, disclosures = assemble_content(content, report)
+    found = []
+    if not report.errors:  # the budget rules run only on files that all loaded
+        for code in sorted(heads.keys() & disclosures.keys()):
+            dept = Department(disclosures=tuple(sorted(disclosures[code], key=lambda d: d.year, reverse=True)), **heads[code])
+            for disclosure in dept.disclosures:
+                found.extend(check_disclosure(dept, disclosure, settings))
+    return heads, disclosures, report.diagnostics, found
+
+
+def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | None, list]:
+    """The site and the diagnostics of the budget rules (to be acknowledged by the caller);
+    structure problems go to `report`."""
+    global _WORK
+    root = Path(root)
+    site_file = read_file(root, str(root / SITE_FILE))
+    config = read_site_config(site_file.path, site_file.text, report)
+    if config is None:
+        return None, []
+    workers = usable_cores()
+    _WORK = (root, listing, config.checks)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_load_run, _runs(listing, root, workers * RUNS_PER_WORKER), chunksize=1)
+    finally:
+        _WORK = None
+    heads, disclosures, checked = {}, {}, []
+    for run_heads, run_disclosures, diagnostics, found in results:
+        heads.update(run_heads)
+        for code, items in run_disclosures.items():
+            disclosures.setdefault(code, []).extend(items)
+        report.extend(diagnostics)
+        checked.extend(found)
+    return Site(config, make_departments(heads, disclosures, report)), checked

@@ -1,0 +1,53 @@
+"""Loading on every core gives the very model and diagnostics of loading in one process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import generator.load_parallel as load_parallel
+from generator.build import load_site
+from generator.diagnostics import Report
+from generator.render import usable_cores
+
+from conftest import ROOT, copy_portal
+
+INVALID = Path(__file__).parent / "invalid"
+
+
+def _load(root: Path, monkeypatch, threshold: int):
+    monkeypatch.setattr(load_parallel, "PARALLEL_LOAD_FROM", threshold)
+    report = Report()
+    return load_site(root, report), report
+
+
+def _portals():
+    yield ROOT
+    yield from sorted(path for path in INVALID.iterdir() if (path / "site.yaml").is_file())
+
+
+@pytest.mark.parametrize("source", list(_portals()), ids=lambda path: path.name)
+def test_parallel_load_equals_one_process(source, tmp_path, monkeypatch):
+    root = copy_portal(source, tmp_path / "portal")
+    shutil.copytree(ROOT / "themes", root / "themes", dirs_exist_ok=True)  # so that the checks run
+    if usable_cores() < 2:
+        pytest.fail("this machine has one core: the parallel path cannot be tested")
+    expected_site, expected = _load(root, monkeypatch, 10**9)
+    assert load_parallel.can_load_in_parallel(root) is None
+    site, report = _load(root, monkeypatch, 1)
+    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert site == expected_site
+    assert expected.diagnostics or source == ROOT  # each invalid portal has something to report
+    assert [d.format() for d in report.sorted()] == [d.format() for d in expected.sorted()]
+
+
+def test_runs_never_split_a_department(tmp_path):
+    listing = load_parallel.content_listing(ROOT)
+    runs = load_parallel._runs(listing, ROOT, 8)
+    assert runs[0][0] == 0 and runs[-1][1] == len(listing)
+    assert all(a[1] == b[0] for a, b in zip(runs, runs[1:]))
+    for start, end in runs[1:]:
+        before = load_parallel._department_of(listing[start - 1][0], str(ROOT))
+        assert before != load_parallel._department_of(listing[start][0], str(ROOT)) or before == ""
