@@ -57,8 +57,15 @@ def edit_site_yaml(root):
     edit(root / "site.yaml", "title: 部门预算公开平台（示例）", "title: 部门预算公开平台")
 
 
+def change_budget(root):
+    # a targets-only disclosure (no 项目支出 to agree with): the home and year pages' headline changes
+    edit(root / "content/departments/569301/2022/projects/p01.yaml", "budget: 315.00\nfiscal_funds: 315.00\n",
+         "budget: 316.00\nfiscal_funds: 316.00\n")
+
+
 CHANGES = {
     "project edited": rename_project,
+    "project budget edited": change_budget,
     "project removed": remove_project,
     "project renamed (file)": move_project,
     "template edited": edit_template,
