@@ -70,6 +70,8 @@ class Status:
     errors: list = field(default_factory=list)
     rendered: list = field(default_factory=list)
     seconds: float = 0.0
+    timings: list = field(default_factory=list)  # [step, seconds] of the last build
+    finished: float = 0.0  # when the last build ended (seconds since the epoch)
 
     def as_json(self) -> bytes:
         return json.dumps(self.__dict__, ensure_ascii=False).encode("utf-8")
@@ -126,7 +128,8 @@ class DevSite:
                 print("build failed: still serving the last good site", file=sys.stderr)
                 return True
             self.status = Status(True, self.status.generation + 1, [], list(self.cache.render.rendered),
-                                 time.perf_counter() - started)
+                                 time.perf_counter() - started, [[step, round(seconds, 4)] for step, seconds in result.timings],
+                                 time.time())
             print(f"rebuilt {len(self.cache.render.rendered)} page(s), wrote {result.written} file(s) "
                   f"in {self.status.seconds * 1000:.0f} ms", file=sys.stderr)
             return True
