@@ -215,6 +215,9 @@ class Collected:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
+    def keep(self, path: str, data: bytes) -> bool:
+        return False
+
 
 def _render_chunk(bounds: tuple[int, int]):
     env, pages, sink = _WORK
@@ -284,22 +287,23 @@ class SerialRender:
         self.env, self.pages, self.sink, self.cache = env, pages, sink, cache
 
     def collect(self, progress=None) -> None:
-        env, pages, cache = self.env, self.pages, self.cache
+        env, pages, cache, sink = self.env, self.pages, self.cache, self.sink
         shared: dict = {}
         fresh: dict[str, tuple[object, bytes, Page]] = {}
         rendered: list[str] = []
         for index, page in enumerate(pages, start=1):
             previous = cache.reusable(env, page, shared) if cache is not None else None
             if previous is not None:
-                data = previous[1]
-                if cache is not None:
-                    fresh[page.path] = (previous[0], data, page)
+                fresh[page.path] = previous if previous[2] is page else (previous[0], previous[1], page)
+                output, data = urls.output_file(page.path), previous[1]
+                if not sink.keep(output, data):  # the very bytes the last build wrote there
+                    sink.add(output, data)
             else:
                 data = render_page(env, page)
                 rendered.append(page.path)
                 if cache is not None:
                     fresh[page.path] = ((cache.shared_key(env, page.template, shared), page.context), data, page)
-            self.sink.add(urls.output_file(page.path), data)
+                sink.add(urls.output_file(page.path), data)
             if progress:
                 progress(index, len(pages))
         if cache is not None:

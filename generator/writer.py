@@ -132,6 +132,18 @@ class OutputWriter:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
+    def keep(self, path: str, data: bytes) -> bool:
+        """Record a file the last build of this process wrote with these very bytes, without
+        hashing or staging it; False when that is not known (the caller then adds it)."""
+        if self.memo is None or self.previous is None:
+            return False
+        known = self.memo.files.get(path)
+        if known is None or known[0] is not data or self.previous.get(path) != known[1]:
+            return False
+        self.fresh_memo[path] = known
+        self.manifest[path] = known[1]
+        return True
+
     def commit(self) -> int:
         """Put the staged files in place; how many were written."""
         try:
