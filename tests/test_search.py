@@ -10,7 +10,7 @@ from generator.cli import main
 from generator.search.documents import site_documents
 from generator.search.engine import search, write_index
 from generator.search.static import ExportCache, export_site, fnv1a, postings
-from generator.search.tokens import normalize, query_parts, runs, tokenize, is_han
+from generator.search.tokens import is_han, normalize, query_parts, runs, term_positions, tokenize
 from search_acceptance import ACCEPTANCE
 
 
@@ -124,3 +124,14 @@ def test_fresh_export_writes_the_same_files_as_the_updatable_indexes(sample_buil
     result, _ = sample_build
     docs = site_documents(result.site)
     assert export_site(docs) == export_site(docs, ExportCache())
+
+
+def test_term_positions_is_tokenize_grouped_by_term(sample_build):
+    result, _ = sample_build
+    texts = [text for doc in site_documents(result.site) for text in (doc.title, doc.code, doc.body)]
+    texts += ["", "a", "科", "ＡＢＣ１２３ 全角", "老科协·科普大篷车 2024年 13020026P003LT110033B", "x科y普z", "科-普"]
+    for text in texts:
+        grouped: dict[str, list[int]] = {}
+        for term, position in tokenize(text):
+            grouped.setdefault(term, []).append(position)
+        assert term_positions(text) == grouped, text

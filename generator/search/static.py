@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 
 from generator.search.documents import SearchDoc
-from generator.search.tokens import tokenize
+from generator.search.tokens import term_positions
 
 FIELDS = ("title", "code", "body")
 SHARD_TARGET_BYTES = 6000  # aim for shards of about this size before compression
@@ -51,22 +51,12 @@ def _deltas(values: list[int]) -> str:
     return "[" + ",".join(map(str, [values[0], *map(int.__sub__, values[1:], values)])) + "]"
 
 
-def _positions(text: str) -> dict[str, list[int]]:
-    found: dict[str, list[int]] = {}
-    for term, position in tokenize(text):
-        positions = found.get(term)
-        if positions is None:
-            found[term] = [position]
-        else:
-            positions.append(position)
-    return found
-
-
 def doc_terms(doc: SearchDoc) -> dict[str, str]:
     """term → its posting row for one document without the doc gap: "title,code,body"
     positions, encoded once however many scopes the document is in."""
-    title, code, body = _positions(doc.title), _positions(doc.code), _positions(doc.body)
-    rows = {term: f"0,0,{_deltas(positions)}" for term, positions in body.items()}
+    title, code, body = term_positions(doc.title), term_positions(doc.code), term_positions(doc.body)
+    rows = {term: f"0,0,[{positions[0]}]" if len(positions) == 1 else f"0,0,{_deltas(positions)}"
+            for term, positions in body.items()}
     for term in title.keys() | code.keys():
         rows[term] = f"{_deltas(title.get(term))},{_deltas(code.get(term))},{_deltas(body.get(term))}"
     return rows
