@@ -29,7 +29,7 @@ def figure(value) -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeaderCell:
     text: str
     id: str
@@ -38,7 +38,7 @@ class HeaderCell:
     rowspan: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BodyCell:
     text: str
     header: bool  # a row header (th scope=row)
@@ -49,7 +49,7 @@ class BodyCell:
     note: str = ""  # id of the note that explains this figure (an acknowledged problem)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableView:
     id: str
     title: str
@@ -61,7 +61,7 @@ class TableView:
     notes: tuple["Note", ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     id: str
     number: int
@@ -201,7 +201,7 @@ def _level(table: Table, row) -> int:
 # ---- indicators: the project target table, with 一级/二级 spanning the rows they cover ----
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorCell:
     text: str
     kind: str  # level1 | level2 | name | data
@@ -246,7 +246,7 @@ def _run(indicators, start: int, key) -> int:
 # ---- headline figures ----
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Headline:
     income_total: str
     expenditure_total: str
