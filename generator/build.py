@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import gc
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
