@@ -298,9 +298,8 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
     try:
         rendering = start_rendering(env, pages, writer, cache.render if cache else None)
         try:
-            for path, data in export_site(docs, cache.search if cache else None).items():
-                if not writer.keep(path, data):
-                    writer.add(path, data)
+            for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
+                writer.add(path, data)
             watch.lap("search index exported (pages rendering meanwhile)")
             rendering.collect(progress)
             watch.lap("pages rendered (after the export)")

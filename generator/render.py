@@ -165,7 +165,7 @@ class RenderCache:
     context, templates and globals are unchanged is not rendered again."""
 
     def __init__(self):
-        self.pages: dict[str, tuple[object, bytes, Page]] = {}
+        self.pages: dict[str, tuple[object, bytes, Page, str]] = {}  # path → (key, bytes, page, output file)
         self.shared: dict[str, tuple] = {}  # template → (its sources and the globals, unchanged), last build
         self.rendered: list[str] = []  # paths rendered by the last build, for reports and tests
 
@@ -181,10 +181,15 @@ class RenderCache:
             shared[template] = (key, last is not None and last[0] == key)
         return shared[template]
 
+    def template_unchanged(self, env: Environment, template: str, shared: dict) -> bool:
+        """The template (with all it includes) and the globals are as at the last build."""
+        return self._shared(env, template, shared)[1]
+
     def reusable(self, env: Environment, page: Page, shared: dict) -> tuple | None:
-        """The last build's (key, bytes, page) for this page if it is still right. A page
-        that is the very same object as last time (the pages memo kept it) is known
-        unchanged once its template and the globals are; any other is compared by key."""
+        """The last build's (key, bytes, page, output file) for this page if it is still
+        right. A page that is the very same object as last time (the pages memo kept it)
+        is known unchanged once its template and the globals are; any other is compared
+        by key."""
         previous = self.pages.get(page.path)
         if previous is None:
             return None
@@ -215,8 +220,8 @@ class Collected:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
-    def keep(self, path: str, data: bytes) -> bool:
-        return False
+    def keep_all(self, items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+        return items
 
 
 def _render_chunk(bounds: tuple[int, int]):
@@ -289,23 +294,39 @@ class SerialRender:
     def collect(self, progress=None) -> None:
         env, pages, cache, sink = self.env, self.pages, self.cache, self.sink
         shared: dict = {}
-        fresh: dict[str, tuple[object, bytes, Page]] = {}
+        fresh: dict[str, tuple] = {}
         rendered: list[str] = []
+        kept: list[tuple[str, bytes]] = []
+        last = cache.pages if cache is not None else {}
+        same_template: dict[str, bool] = {}
         for index, page in enumerate(pages, start=1):
+            previous = last.get(page.path)
+            if previous is not None and previous[2] is page:  # the very page of the last build
+                unchanged = same_template.get(page.template)
+                if unchanged is None:
+                    unchanged = same_template[page.template] = cache.template_unchanged(env, page.template, shared)
+                if unchanged:
+                    fresh[page.path] = previous
+                    kept.append((previous[3], previous[1]))
+                    continue
             previous = cache.reusable(env, page, shared) if cache is not None else None
+            output = urls.output_file(page.path)
             if previous is not None:
-                fresh[page.path] = previous if previous[2] is page else (previous[0], previous[1], page)
-                output, data = urls.output_file(page.path), previous[1]
-                if not sink.keep(output, data):  # the very bytes the last build wrote there
-                    sink.add(output, data)
+                data = previous[1]
+                fresh[page.path] = (previous[0], data, page, output)
+                kept.append((output, data))
             else:
                 data = render_page(env, page)
                 rendered.append(page.path)
                 if cache is not None:
-                    fresh[page.path] = ((cache.shared_key(env, page.template, shared), page.context), data, page)
-                sink.add(urls.output_file(page.path), data)
+                    fresh[page.path] = ((cache.shared_key(env, page.template, shared), page.context), data, page, output)
+                sink.add(output, data)
             if progress:
                 progress(index, len(pages))
+        for output, data in sink.keep_all(kept):  # any the last build did not write with these bytes
+            sink.add(output, data)
+        if progress and pages:
+            progress(len(pages), len(pages))
         if cache is not None:
             cache.pages, cache.shared, cache.rendered = fresh, shared, rendered
 

@@ -71,6 +71,8 @@ class WriteMemo:
         self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
         self.manifest: dict[str, str] | None = None
         self.output_dir: Path | None = None
+        self.lines: dict[str, bytes] = {}  # path → its manifest line, for the digest in manifest
+        self.order: list[str] = []  # the manifest's paths, sorted
 
 
 class OutputWriter:
@@ -132,17 +134,23 @@ class OutputWriter:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
-    def keep(self, path: str, data: bytes) -> bool:
-        """Record a file the last build of this process wrote with these very bytes, without
-        hashing or staging it; False when that is not known (the caller then adds it)."""
+    def keep_all(self, items) -> list[tuple[str, bytes]]:
+        """Record the files the last build of this process wrote with these very bytes,
+        without hashing or staging them; returns the (path, bytes) it could not vouch for,
+        for the caller to add."""
+        items = list(items)
         if self.memo is None or self.previous is None:
-            return False
-        known = self.memo.files.get(path)
-        if known is None or known[0] is not data or self.previous.get(path) != known[1]:
-            return False
-        self.fresh_memo[path] = known
-        self.manifest[path] = known[1]
-        return True
+            return items
+        files, previous, fresh, manifest = self.memo.files, self.previous, self.fresh_memo, self.manifest
+        missed = []
+        for path, data in items:
+            known = files.get(path)
+            if known is not None and known[0] is data and previous.get(path) == known[1]:
+                fresh[path] = known
+                manifest[path] = known[1]
+            else:
+                missed.append((path, data))
+        return missed
 
     def commit(self) -> int:
         """Put the staged files in place; how many were written."""
@@ -179,7 +187,25 @@ class OutputWriter:
                 target.unlink()
             _remove_empty_parents(target.parent, output_dir)
         if self.changed or gone:
-            _replace_file(output_dir / MARKER, _manifest_bytes(self.manifest))
+            _replace_file(output_dir / MARKER, self._manifest_bytes())
+
+    def _manifest_bytes(self) -> bytes:
+        """The manifest; the dev server's writer reuses the last build's lines and order."""
+        memo = self.memo
+        if memo is None:
+            return _manifest_bytes(self.manifest)
+        if len(memo.order) != len(self.manifest) or not all(path in self.manifest for path in memo.order):
+            memo.order = sorted(self.manifest)
+        lines = memo.lines
+        for path in self.changed:
+            lines.pop(path, None)
+        data = []
+        for path in memo.order:
+            line = lines.get(path)
+            if line is None:
+                line = lines[path] = f"{self.manifest[path]} {path}\n".encode("utf-8")
+            data.append(line)
+        return MARKER_TEXT + b"".join(data)
 
 
 def _replace_file(target: Path, data: bytes) -> None:

@@ -150,14 +150,15 @@ class ScopeIndex:
         return self.blocks[term].data()
 
     def _shard_count(self) -> int:
-        size = sum(len(data) for data in self.encoded.values() if len(data) <= OWN_FILE_BYTES)
         shards = 1
-        while size / shards > SHARD_TARGET_BYTES:
+        while self.shard_bytes / shards > SHARD_TARGET_BYTES:
             shards *= 2
         return shards
 
     def _write_all(self) -> None:
         self.files = {}
+        # the bytes of the postings kept in shards (not in files of their own), kept up to date by update()
+        self.shard_bytes = sum(len(data) for data in self.encoded.values() if len(data) <= OWN_FILE_BYTES)
         self.shards = self._shard_count()
         self.shard_terms: dict[int, set[str]] = defaultdict(set)
         for term, hashed in self.hashes.items():
@@ -209,6 +210,8 @@ class ScopeIndex:
                 moved[term] = None  # the term's documents changed: encode it whole
         self.docs = list(docs)
         for term in affected:
+            before = self.encoded.get(term, b"")
+            self.shard_bytes -= len(before) if len(before) <= OWN_FILE_BYTES else 0
             if self.by_term.get(term):
                 blocks = self.blocks.get(term)
                 if blocks is not None and moved.get(term) is not None:
@@ -220,6 +223,8 @@ class ScopeIndex:
                 if term not in self.hashes:
                     self.hashes[term] = fnv1a(term)
                     self.shard_terms[self.hashes[term] % self.shards].add(term)
+                after = self.encoded[term]
+                self.shard_bytes += len(after) if len(after) <= OWN_FILE_BYTES else 0
             else:
                 self.by_term.pop(term, None)
                 self.blocks.pop(term, None)
