@@ -53,6 +53,7 @@ class ReadCache:
         self.entries: dict = {}
         self.fresh: dict = {}
         self.years: dict = {}  # (dept, year) → (its files, its disclosure, its diagnostics)
+        self.layouts: list = []  # the last Layout
         self.live_paths: set[str] = set()
 
     def read(self, reader, source: SourceFile, *args, report: Report):
@@ -83,53 +84,103 @@ def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -
     """The whole portal as a model, or None when site.yaml itself cannot be read."""
     read = cache.read if cache is not None else _direct
     try:
-        return _assemble(sources, report, read, cache.years if cache is not None else None)
+        return _assemble(sources, report, read, cache)
     finally:
         if cache is not None:
             cache.finish({source.path for source in sources.content} | {"site.yaml"})
 
 
-def _assemble(sources: Sources, report: Report, read, groups: dict | None = None) -> Site | None:
+def _assemble(sources: Sources, report: Report, read, cache: ReadCache | None = None) -> Site | None:
     if sources.site is None:
         report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text, report)
-    heads, disclosures = assemble_content(sources.content, report, read, groups)
+    heads, disclosures = assemble_content(sources.content, report, read, cache.years if cache else None,
+                                          cache.layouts if cache else None)
     departments = make_departments(heads, disclosures, report)
     if config is None:
         return None
     return Site(config, departments)
 
 
-def assemble_content(content, report: Report, read=_direct, groups: dict | None = None) -> tuple[dict, dict]:
+class Layout:
+    """Which file is which: the department files, each year's files in order, and the files
+    not understood. The dev server keeps it and patches it where files changed."""
+
+    def __init__(self, content):
+        self.content = tuple(content)
+        self.unknown: list[str] = []
+        self.heads: dict[str, SourceFile] = {}
+        self.years: dict[tuple[str, str], list] = defaultdict(list)
+        self.where: dict[int, tuple] = {}  # index in content → ("head", dept) or (year key, index in its list)
+        for index, source in enumerate(self.content):
+            found = classify(source.path)
+            if found is None:
+                self.unknown.append(source.path)
+                continue
+            role, keys = found
+            if role == "department":
+                self.heads[keys["dept"]] = source
+                self.where[index] = ("head", keys["dept"])
+            else:
+                files = self.years[(keys["dept"], keys["year"])]
+                self.where[index] = ((keys["dept"], keys["year"]), len(files))
+                files.append((role, keys, source))
+
+    def patched(self, content) -> "tuple[Layout, set] | None":
+        """The layout of `content`, which has the same paths as this one's: the files that
+        changed are put in place; with the years they belong to. None when paths differ."""
+        content = tuple(content)
+        if len(content) != len(self.content):
+            return None
+        changed = [index for index, (new, old) in enumerate(zip(content, self.content)) if new is not old]
+        if any(content[index].path != self.content[index].path for index in changed):
+            return None
+        touched = set()
+        for index in changed:
+            where = self.where.get(index)
+            if where is None:
+                continue
+            if where[0] == "head":
+                self.heads[where[1]] = content[index]
+            else:
+                key, position = where
+                role, keys, _ = self.years[key][position]
+                self.years[key][position] = (role, keys, content[index])
+                touched.add(key)
+        self.content = content
+        return self, touched
+
+
+def assemble_content(content, report: Report, read=_direct, groups: dict | None = None,
+                     layouts: list | None = None) -> tuple[dict, dict]:
     """The department heads and the disclosures of these content files, by department code
-    (every file of a department must be among them)."""
+    (every file of a department must be among them). `groups` and `layouts` (the dev
+    server's) keep each year's disclosure, and which file is which, between builds."""
+    patched = layouts[0].patched(content) if layouts else None
+    layout, touched = patched if patched is not None else (Layout(content), None)
+    if layouts is not None:
+        layouts[:] = [layout]
+    for path in layout.unknown:
+        report.warning(
+            Location(path),
+            "file not understood: not part of the content layout (see docs/content-format.md)",
+            "content.unknown-file",
+        )
     heads: dict[str, dict] = {}
-    years: dict[tuple[str, str], list] = defaultdict(list)
-    for source in content:
-        found = classify(source.path)
-        if found is None:
-            report.warning(
-                Location(source.path),
-                "file not understood: not part of the content layout (see docs/content-format.md)",
-                "content.unknown-file",
-            )
-            continue
-        role, keys = found
-        if role == "department":
-            head = read(read_department_head, source, keys["dept"], report=report)
-            if head is not None:
-                heads[keys["dept"]] = head
-        else:
-            years[(keys["dept"], keys["year"])].append((role, keys, source))
+    for dept, source in layout.heads.items():
+        head = read(read_department_head, source, dept, report=report)
+        if head is not None:
+            heads[dept] = head
 
     disclosures: dict[str, list[Disclosure]] = defaultdict(list)
     fresh_groups = {}
-    for (dept, year), files in sorted(years.items()):
+    for (dept, year), files in sorted(layout.years.items()):
         key = (dept, year)
         previous = groups.get(key) if groups is not None else None
-        if previous is not None and len(previous[0]) == len(files) and all(
-            a is b[2] for a, b in zip(previous[0], files)
+        if previous is not None and (
+            key not in touched if touched is not None
+            else len(previous[0]) == len(files) and all(a is b[2] for a, b in zip(previous[0], files))
         ):
             disclosure, found = previous[1], previous[2]  # not one of its files changed
         else:

@@ -71,8 +71,9 @@ class WriteMemo:
         self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
         self.manifest: dict[str, str] | None = None
         self.output_dir: Path | None = None
-        self.lines: dict[str, bytes] = {}  # path → its manifest line, for the digest in manifest
         self.order: list[str] = []  # the manifest's paths, sorted
+        self.lines: list[bytes] = []  # their lines, in that order
+        self.position: dict[str, int] = {}  # path → index in order
 
 
 class OutputWriter:
@@ -139,13 +140,15 @@ class OutputWriter:
         without hashing or staging them; returns the (path, bytes) it could not vouch for,
         for the caller to add."""
         items = list(items)
-        if self.memo is None or self.previous is None:
+        if self.memo is None or self.previous is not self.memo.manifest:
             return items
-        files, previous, fresh, manifest = self.memo.files, self.previous, self.fresh_memo, self.manifest
+        # The memo's files are those of the manifest it was committed with: the same bytes
+        # object is the same digest, in the manifest and on disk.
+        files, fresh, manifest = self.memo.files, self.fresh_memo, self.manifest
         missed = []
         for path, data in items:
             known = files.get(path)
-            if known is not None and known[0] is data and previous.get(path) == known[1]:
+            if known is not None and known[0] is data:
                 fresh[path] = known
                 manifest[path] = known[1]
             else:
@@ -190,22 +193,19 @@ class OutputWriter:
             _replace_file(output_dir / MARKER, self._manifest_bytes())
 
     def _manifest_bytes(self) -> bytes:
-        """The manifest; the dev server's writer reuses the last build's lines and order."""
+        """The manifest; the dev server's writer keeps the last build's lines in order and
+        replaces the lines of the files that changed."""
         memo = self.memo
         if memo is None:
             return _manifest_bytes(self.manifest)
-        if len(memo.order) != len(self.manifest) or not all(path in self.manifest for path in memo.order):
+        if self.previous is not memo.manifest or self.manifest.keys() != self.previous.keys() or not memo.lines:
             memo.order = sorted(self.manifest)
-        lines = memo.lines
-        for path in self.changed:
-            lines.pop(path, None)
-        data = []
-        for path in memo.order:
-            line = lines.get(path)
-            if line is None:
-                line = lines[path] = f"{self.manifest[path]} {path}\n".encode("utf-8")
-            data.append(line)
-        return MARKER_TEXT + b"".join(data)
+            memo.lines = [f"{self.manifest[path]} {path}\n".encode("utf-8") for path in memo.order]
+            memo.position = {path: index for index, path in enumerate(memo.order)}
+        else:
+            for path in self.changed:
+                memo.lines[memo.position[path]] = f"{self.manifest[path]} {path}\n".encode("utf-8")
+        return MARKER_TEXT + b"".join(memo.lines)
 
 
 def _replace_file(target: Path, data: bytes) -> None:

@@ -133,7 +133,11 @@ def add_targets_only_project(root):
     (source.parent / "p13.yaml").write_text(text, encoding="utf-8")
 
 
-WATCHED_CHANGES = dict(CHANGES, **{"project added": add_targets_only_project})
+def edit_department(root):
+    edit(root / "content/departments/731/department.yaml", "region: 河北省张家口市", "region: 河北省 张家口市")
+
+
+WATCHED_CHANGES = dict(CHANGES, **{"project added": add_targets_only_project, "department.yaml edited": edit_department})
 
 
 @pytest.mark.parametrize("change", WATCHED_CHANGES.values(), ids=WATCHED_CHANGES.keys())
