@@ -91,3 +91,24 @@ def test_fresh_search_export_equals_the_updatable_one_at_scale(portal):
     fresh = export_site(docs)
     assert fresh == export_site(docs, ExportCache())
     assert any(path.startswith("search/all/b/") for path in fresh)
+
+
+def test_dev_server_build_after_edits_equals_a_clean_build_at_scale(portal, tmp_path):
+    """Enough documents for the search postings kept in blocks, which a dev-server build
+    updates in place rather than writing afresh."""
+    import shutil
+
+    from generator.build import BuildCache, build
+
+    root = tmp_path / "site"
+    shutil.copytree(portal[0] / "site", root)
+    cache = BuildCache()
+    build(root, tmp_path / "served", cache=cache)
+    projects = sorted((root / "content").rglob("projects/*.yaml"))
+    for number, project in enumerate(projects[:3]):
+        text = project.read_text(encoding="utf-8")
+        project.write_text(text.replace("\nname: ", f"\nname: 第{number}次修改", 1).replace("\npurpose: ", "\npurpose: 又改了 ", 1),
+                           encoding="utf-8")
+        build(root, tmp_path / "served", cache=cache)
+    build(root, tmp_path / "clean")
+    assert digest_tree(tmp_path / "served") == digest_tree(tmp_path / "clean")

@@ -209,6 +209,7 @@ class ScopeIndex:
             for term in old_terms.keys() ^ new_terms.keys():
                 moved[term] = None  # the term's documents changed: encode it whole
         self.docs = list(docs)
+        rewritten: set[str] = set()  # terms whose postings changed: only their shards are written again
         for term in affected:
             before = self.encoded.get(term, b"")
             self.shard_bytes -= len(before) if len(before) <= OWN_FILE_BYTES else 0
@@ -225,7 +226,10 @@ class ScopeIndex:
                     self.shard_terms[self.hashes[term] % self.shards].add(term)
                 after = self.encoded[term]
                 self.shard_bytes += len(after) if len(after) <= OWN_FILE_BYTES else 0
+                if after != before:
+                    rewritten.add(term)
             else:
+                rewritten.add(term)
                 self.by_term.pop(term, None)
                 self.blocks.pop(term, None)
                 self.encoded.pop(term, None)
@@ -235,8 +239,8 @@ class ScopeIndex:
         if self._shard_count() != self.shards:
             self._write_all()
             return True
-        for shard in {self.hashes[t] % self.shards for t in affected if t in self.hashes} | {
-            fnv1a(t) % self.shards for t in affected if t not in self.hashes
+        for shard in {self.hashes[t] % self.shards for t in rewritten if t in self.hashes} | {
+            fnv1a(t) % self.shards for t in rewritten if t not in self.hashes
         }:
             self._write_shard(shard)
         for chunk in {number // DOCS_PER_SHARD for number in changed}:
