@@ -241,7 +241,7 @@ def build(
     The published search index (search/ in the output) is always written. The whoosh index
     behind `disclose search` is a tool for editors, not part of the site: `disclose search`
     brings it up to date when it runs, and `whoosh_index=True` prepares it here as well
-    (it costs about three times the rest of a large build).
+    (at 10,000 pages it costs more than the whole of the rest of the build).
 
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
