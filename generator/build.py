@@ -24,7 +24,7 @@ from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
-from generator.writer import OutputError, OutputWriter, WriteMemo, check_output_dir, read_assets, read_manifest
+from generator.writer import MARKER, OutputError, OutputWriter, WriteMemo, check_output_dir, read_assets
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,13 @@ LAST_BUILD = "last-build.json"
 _GENERATOR = Path(__file__).parent
 
 
+def _signature(path: str, info: os.stat_result) -> tuple:
+    return (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def _signatures(folder: Path, found: list) -> None:
-    """(path, size, mtime, ctime, inode) of every file under `folder`, by scandir (a stat per
-    file and no reads: this runs before every command-line build)."""
+    """The signature of every file under `folder`, by scandir: a stat per file and no
+    reads, as this runs before every command-line build."""
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
@@ -95,8 +99,7 @@ def _signatures(folder: Path, found: list) -> None:
         if entry.is_dir():
             _signatures(Path(entry.path), found)
         elif entry.is_file():
-            info = entry.stat()
-            found.append((entry.path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+            found.append(_signature(entry.path, entry.stat()))
 
 
 TRUST_AFTER = 2_000_000_000  # ns: coarser than any file system's time stamps
@@ -124,8 +127,7 @@ def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
     for name in ("site.yaml", "content", "templates", "themes", "static"):
         path = root / name
         if path.is_file():
-            info = path.stat()
-            found.append((str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino))
+            found.append(_signature(str(path), path.stat()))
         else:
             _signatures(path, found)
     recent = {item[0]: _content_digest(Path(item[0])) for item in found if max(item[2], item[3]) > now_ns - TRUST_AFTER}
@@ -141,7 +143,7 @@ def _content_digest(path: Path) -> str:
 
 def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
     stamp = root / CACHE_DIR / LAST_BUILD
-    if not inputs.digest or not stamp.is_file() or read_manifest(output) is None:
+    if not inputs.digest or not stamp.is_file() or not (Path(output) / MARKER).is_file():  # the output is still there
         return None
     try:
         last = json.loads(stamp.read_text(encoding="utf-8"))
@@ -201,22 +203,23 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> 
 
 
 def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
+    site, checked = None, None
     listing = can_load_in_parallel(Path(root)) if cache is None else None
     if listing is not None:
         attempt = Report()
         site, checked = load_in_parallel(Path(root), listing, attempt)
         if site is not None:  # else site.yaml is broken: the one-process path reports it all
             report.extend(attempt.diagnostics)
-            _check_theme(root, site, report)
-            if not report.errors:
-                apply_acknowledgements(site, checked, report)
-            return site
-    sources = read_sources(Path(root), cache.sources if cache else None)
-    site = assemble(sources, report, cache.reads if cache else None)
-    if site is not None:
-        _check_theme(root, site, report)
-    if site is not None and not report.errors:
-        apply_acknowledgements(site, run_checks(site, cache.checks if cache else None), report)
+    if site is None:
+        sources = read_sources(Path(root), cache.sources if cache else None)
+        site = assemble(sources, report, cache.reads if cache else None)
+    if site is None:
+        return None
+    _check_theme(root, site, report)
+    if not report.errors:
+        if checked is None:
+            checked = run_checks(site, cache.checks if cache else None)
+        apply_acknowledgements(site, checked, report)
     return site
 
 

@@ -13,16 +13,16 @@ import multiprocessing
 from pathlib import Path
 
 from generator.assemble import assemble_content, make_departments
-from generator.checks import check_disclosure
+from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.loader import SITE_FILE, content_listing, read_file
-from generator.model import Department, Site
+from generator.model import Site
 from generator.render import usable_cores
 from generator.schema import read_site_config
 
 PARALLEL_LOAD_FROM = 2000  # content files; below this, forking costs more than it saves
 RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy departments is not last alone
-_WORK: tuple | None = None  # (root, listing, check settings), inherited by the forked workers
+_WORK: tuple | None = None  # (root, listing, site config), inherited by the forked workers
 
 
 def can_load_in_parallel(root: Path) -> list | None:
@@ -53,16 +53,14 @@ def _runs(listing: list, root: Path, count: int) -> list[tuple[int, int]]:
 
 
 def _load_run(bounds: tuple[int, int]):
-    root, listing, settings = _WORK
+    root, listing, config = _WORK
     report = Report()
     content = [read_file(root, path) for path, _ in listing[bounds[0]:bounds[1]]]
     heads, disclosures = assemble_content(content, report)
     found = []
     if not report.errors:  # the budget rules run only on files that all loaded
-        for code in sorted(heads.keys() & disclosures.keys()):
-            dept = Department(disclosures=tuple(sorted(disclosures[code], key=lambda d: d.year, reverse=True)), **heads[code])
-            for disclosure in dept.disclosures:
-                found.extend(check_disclosure(dept, disclosure, settings))
+        # (a department without its head is reported by the main process, which sees them all)
+        found = run_checks(Site(config, make_departments(heads, disclosures, Report())))
     return heads, disclosures, report.diagnostics, found
 
 
@@ -76,7 +74,7 @@ def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | 
     if config is None:
         return None, []
     workers = usable_cores()
-    _WORK = (root, listing, config.checks)
+    _WORK = (root, listing, config)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             results = pool.map(_load_run, _runs(listing, root, workers * RUNS_PER_WORKER), chunksize=1)

@@ -95,7 +95,7 @@ def _updated_listing(folder: Path, known: SourceCache) -> list:
     prefix = str(folder) + os.sep
     listing = list(known.listing)
     for path in known.changed:
-        if not path.startswith(prefix) or os.path.basename(path).startswith("."):
+        if not _listed(path, prefix):
             continue
         try:
             stat = os.stat(path)
@@ -103,7 +103,7 @@ def _updated_listing(folder: Path, known: SourceCache) -> list:
             if path in known.positions:
                 return _relisted(folder, known)  # a file went
             continue
-        if not os.path.isfile(path) or any(part.startswith(".") for part in path[len(prefix):].split(os.sep)):
+        if not os.path.isfile(path):
             known.positions = None
             return _content_files(folder)  # a folder or something unexpected: look at everything
         index = known.positions.get(path)
@@ -111,6 +111,12 @@ def _updated_listing(folder: Path, known: SourceCache) -> list:
             return _relisted(folder, known)  # a file came
         listing[index] = (path, stat)
     return listing
+
+
+def _listed(path: str, prefix: str) -> bool:
+    """Whether a path may be in the listing: under content/, no hidden file or folder on
+    the way (as _content_files walks it)."""
+    return path.startswith(prefix) and not any(part.startswith(".") for part in path[len(prefix):].split(os.sep))
 
 
 def _relisted(folder: Path, known: SourceCache) -> list:
@@ -123,8 +129,7 @@ def _relisted(folder: Path, known: SourceCache) -> list:
         except (FileNotFoundError, NotADirectoryError):
             listing.pop(path, None)
     prefix = str(folder) + os.sep
-    kept = [(path, stat) for path, stat in listing.items()
-            if path.startswith(prefix) and os.path.isfile(path) and not any(part.startswith(".") for part in path[len(prefix):].split(os.sep))]
+    kept = [(path, stat) for path, stat in listing.items() if _listed(path, prefix) and os.path.isfile(path)]
     return sorted(kept, key=lambda item: item[0].split(os.sep))
 
 

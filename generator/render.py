@@ -186,17 +186,12 @@ class RenderCache:
         return self._shared(env, template, shared)[1]
 
     def reusable(self, env: Environment, page: Page, shared: dict) -> tuple | None:
-        """The last build's (key, bytes, page, output file) for this page if it is still
-        right. A page that is the very same object as last time (the pages memo kept it)
-        is known unchanged once its template and the globals are; any other is compared
-        by key."""
+        """The last build's (key, bytes, page, output file) for this page if its key (the
+        template, the globals and the context) is the same."""
         previous = self.pages.get(page.path)
         if previous is None:
             return None
-        common, unchanged = self._shared(env, page.template, shared)
-        if previous[2] is page and unchanged:
-            return previous
-        return previous if previous[0] == (common, page.context) else None
+        return previous if previous[0] == (self.shared_key(env, page.template, shared), page.context) else None
 
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
@@ -298,17 +293,14 @@ class SerialRender:
         rendered: list[str] = []
         kept: list[tuple[str, bytes]] = []
         last = cache.pages if cache is not None else {}
-        same_template: dict[str, bool] = {}
         for index, page in enumerate(pages, start=1):
             previous = last.get(page.path)
-            if previous is not None and previous[2] is page:  # the very page of the last build
-                unchanged = same_template.get(page.template)
-                if unchanged is None:
-                    unchanged = same_template[page.template] = cache.template_unchanged(env, page.template, shared)
-                if unchanged:
-                    fresh[page.path] = previous
-                    kept.append((previous[3], previous[1]))
-                    continue
+            # The very page object of the last build (the pages memo kept it) is unchanged
+            # when its template and the globals are: no need to compare its context.
+            if previous is not None and previous[2] is page and cache.template_unchanged(env, page.template, shared):
+                fresh[page.path] = previous
+                kept.append((previous[3], previous[1]))
+                continue
             previous = cache.reusable(env, page, shared) if cache is not None else None
             output = urls.output_file(page.path)
             if previous is not None:

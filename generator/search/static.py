@@ -55,8 +55,7 @@ def doc_terms(doc: SearchDoc) -> dict[str, str]:
     """term → its posting row for one document without the doc gap: "title,code,body"
     positions, encoded once however many scopes the document is in."""
     title, code, body = term_positions(doc.title), term_positions(doc.code), term_positions(doc.body)
-    rows = {term: f"0,0,[{positions[0]}]" if len(positions) == 1 else f"0,0,{_deltas(positions)}"
-            for term, positions in body.items()}
+    rows = {term: f"0,0,{_deltas(positions)}" for term, positions in body.items()}
     for term in title.keys() | code.keys():
         rows[term] = f"{_deltas(title.get(term))},{_deltas(code.get(term))},{_deltas(body.get(term))}"
     return rows
