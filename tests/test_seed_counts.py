@@ -1,7 +1,7 @@
 """Counts and totals of the three seed documents against the loaded model.
 
-Every expectation is read from the seed text in /work/shared/seeds (beside the repository in
-CI), never from the YAML under content/: the model built from that YAML is what is checked.
+Every expectation is read from the seed text in tests/seeds (copies of
+../shared/seeds kept in the repository), never from the YAML under content/: the model built from that YAML is what is checked.
 
 Two extraction formats:
 
@@ -65,8 +65,7 @@ class SeedDoc:
 def read_seed(filename: str) -> str:
     if not SEEDS.is_dir():
         pytest.fail(
-            f"seed documents not found: {SEEDS} does not exist. The seeds must sit beside the "
-            "repository clone as ../shared/seeds (see tests/conftest.py)."
+            f"seed documents not found: {SEEDS} does not exist (see tests/conftest.py)."
         )
     path = SEEDS / filename
     if not path.is_file():

@@ -1,8 +1,8 @@
 """Every number of the nine Zhangjiakou standard tables, read from the seed text, is on the built page.
 
-The expectations come from the seed document itself (/work/shared/seeds, beside the repository
-in CI), parsed here on its own terms: never from the YAML under content/, which is what is
-under test. The page is read with the standard library's html.parser.
+The expectations come from the seed document itself (tests/seeds, copies of ../shared/seeds
+kept in the repository), parsed here on its own terms: never from the YAML under content/,
+which is what is under test. The page is read with the standard library's html.parser.
 
 Seed format (PDF text): each table is a `## <title>` section of tab-separated lines. A table
 that runs over several PDF pages repeats its header block on every page: the department line
