@@ -24,7 +24,17 @@ from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
-from generator.writer import MARKER, OutputError, OutputWriter, WriteMemo, check_output_dir, read_assets
+from generator.writer import (
+    Kept,
+    OutputError,
+    OutputWriter,
+    WriteMemo,
+    check_output_dir,
+    marker_digest,
+    output_is_intact,
+    output_lock,
+    read_assets,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class BuildResult:
     report: Report
     written: int = 0  # files written or replaced (the rest were unchanged)
     timings: tuple = ()  # (step, seconds) in order: where the time went
+    kept: tuple[Kept, ...] = ()  # files in the output the builder did not write (or that were edited): kept
 
 
 class Stopwatch:
@@ -142,17 +153,22 @@ def _content_digest(path: Path) -> str:
 
 
 def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
+    """The last build's result when neither the inputs nor the output changed since: the
+    output's manifest is the one that build wrote, and every file it lists is intact."""
     stamp = root / CACHE_DIR / LAST_BUILD
-    if not inputs.digest or not stamp.is_file() or not (Path(output) / MARKER).is_file():  # the output is still there
+    if not inputs.digest or not stamp.is_file():
         return None
     try:
         last = json.loads(stamp.read_text(encoding="utf-8"))
-    except ValueError:
+        recorded_inputs, recorded_marker = last["inputs"], last["marker"]
+    except (ValueError, KeyError, TypeError, OSError):
         return None
-    if last.get("inputs", {}).get("digest") != inputs.digest:
+    if recorded_inputs.get("digest") != inputs.digest or recorded_marker != marker_digest(output):
         return None
-    if any(_content_digest(Path(path)) != sha for path, sha in last["inputs"]["recent"].items()):
+    if any(_content_digest(Path(path)) != sha for path, sha in recorded_inputs["recent"].items()):
         return None  # a file that was recent at the last build is recognised by its content
+    if not output_is_intact(output, output_stat_index(root, output)):
+        return None  # a page deleted or edited by hand, or an older copy restored
     report = Report()
     for item in last["diagnostics"]:
         location = Location(**item.pop("location"))
@@ -160,12 +176,20 @@ def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -
     return BuildResult(None, last["pages"], last["files"], time.perf_counter() - started, report, 0)
 
 
-def _remember_build(root: Path, inputs: Inputs, pages: int, files: int, report: Report) -> None:
+def _remember_build(root: Path, output: Path, inputs: Inputs, pages: int, files: int, report: Report) -> None:
     stamp = root / CACHE_DIR / LAST_BUILD
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    data = {"inputs": inputs.as_json(), "pages": pages, "files": files,
+    data = {"inputs": inputs.as_json(), "marker": marker_digest(output), "pages": pages, "files": files,
             "diagnostics": [d.as_json() for d in report.diagnostics]}
-    stamp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    temporary = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, stamp)  # a reader sees the old record or the new one, never half
+
+
+def output_stat_index(root: Path, output: Path) -> Path:
+    """Where the stat of each file written into `output` is kept (see writer.StatIndex)."""
+    key = hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16]
+    return root / CACHE_DIR / "outputs" / f"{key}.json"
 
 
 def search_index_dir(root: Path) -> Path:
@@ -251,37 +275,48 @@ def build(
     """
     watch = Stopwatch()
     root = Path(root).resolve()
-    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
+    if cache is not None:  # the dev server: its own private output folder
+        return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
+    try:
+        with output_lock(Path(output)):
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
+    except OutputError as exc:  # another build holds the output
+        report = Report()
+        report.error(Location(str(output)), str(exc), "output.unsafe")
+        raise BuildFailed(report) from exc
+
+
+def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache | None", whoosh_index: bool,
+           base_url: str, dev_overlay: str, watch: Stopwatch) -> BuildResult:
+    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay)
     inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
-    unchanged = _unchanged_build(root, Path(output), inputs, watch.started)
+    unchanged = _unchanged_build(root, output, inputs, watch.started)
     if unchanged is not None:
         return unchanged
     watch.lap("inputs compared with the last build")
     report = Report()
     site = load_site(root, report, cache)
     watch.lap("content read, model built, checks run")
+    writer = None
     try:
-        check_output_dir(Path(output), root)
+        check_output_dir(output, root)
+        if site is not None and not report.failed(strict):
+            writer = OutputWriter(output, cache.written if cache else None,
+                                  None if cache else output_stat_index(root, output))
     except OutputError as exc:
         report.error(Location(str(output)), str(exc), "output.unsafe")
-    if site is None or report.failed(strict):
+    if site is None or writer is None or report.failed(strict):
         raise BuildFailed(report)
     if base_url:  # the dev server publishes at its own address
         site = replace(site, config=replace(site.config, base_url=base_url))
-
-    template_dirs, static_dirs = theme_dirs(root, site.config.theme)
-    env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
-    if cache is not None:
-        cache.environment = env
-    docs = site_documents(site, cache.documents if cache else None)
-    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
-    watch.lap("pages and search documents listed")
-    writer = OutputWriter(Path(output), cache.written if cache else None)
     try:
-        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
+        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
+        raise BuildFailed(report) from exc
+    except OutputError as exc:
+        report.error(Location(str(output)), str(exc), "output.unsafe")
         raise BuildFailed(report) from exc
     files = len(writer.manifest)
     if whoosh_index:
@@ -291,8 +326,26 @@ def build(
             write_index(search_index_dir(root), docs)
         watch.lap("whoosh index for `disclose search`")
     if inputs.digest:
-        _remember_build(root, inputs, len(pages), files, report)
-    return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps))
+        _remember_build(root, output, inputs, len(pages), files, report)
+    return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept))
+
+
+def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache | None", progress, watch: Stopwatch,
+                dev_overlay: str):
+    """Render every page and the search index into the writer and commit it."""
+    try:
+        template_dirs, static_dirs = theme_dirs(root, site.config.theme)
+        env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
+        if cache is not None:
+            cache.environment = env
+        docs = site_documents(site, cache.documents if cache else None)
+        pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
+        watch.lap("pages and search documents listed")
+    except BaseException:
+        writer.abort()
+        raise
+    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
+    return written, pages, docs
 
 
 def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch) -> int:

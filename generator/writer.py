@@ -1,109 +1,469 @@
-"""Write a finished site.
+"""Write a finished site, trusting nothing in the output folder that cannot be verified.
 
-A first build (or one into a folder without a manifest) writes everything into a staging
-folder and swaps it in with one rename. A later build compares each file with the
-manifest of the previous one and replaces only what changed, each file by an atomic
-rename; files that are gone are removed. Either way the output is not touched until every
-page has rendered, so a failed build leaves the previous site as it was. Files are staged
-as they are made (by the render workers themselves), so no process holds the whole site."""
+The output's manifest (`.disclose-build`) lists every file the builder wrote, with its
+digest and size; it is part of the output, so it is as deterministic as the pages. It
+lives in a folder anyone can edit, so it is validated line by line (paths relative,
+normalised, inside the output) and every file is verified against it before it is
+reused: by the modification time and inode it had when written (kept beside the sources,
+in a stat index, as git's index does), and by content where the stat cannot be trusted.
+
+A command-line build is all or nothing: the new site is assembled in a staging folder
+beside the output (new files written, unchanged ones hard-linked from the old output,
+files the builder did not write carried over and reported), then staging and output
+change places with one atomic exchange. A kill at any moment leaves exactly the old
+site or exactly the new one, plus a leftover folder that the next build removes. Builds
+into one output are serialised by a lock file beside it.
+
+The dev server's writer (with a `WriteMemo`) owns a private temporary folder and
+replaces changed files in place, which keeps an edit's rebuild fast.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import errno
 import hashlib
+import json
 import os
+import posixpath
+import re
 import shutil
+import stat as stat_module
+import sys
 import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from generator.messages import message
 
 MARKER = ".disclose-build"
 MARKER_TEXT = b"This folder is written by `disclose build`; the lines below list its files.\n"
+MARKER_TEXT_2 = b"This folder is written by `disclose build`; each line below: sha1 size path.\n"
+STAGING_STAMP = ".disclose-staging"  # marks a staging folder until it is complete
+RACY_NS = 2_000_000_000  # a file written this close to its manifest is verified by content
+
+_DIGEST = re.compile(r"[0-9a-f]{40}")
+_NUMBER = re.compile(r"[0-9]{1,20}")
 
 
 class OutputError(Exception):
     pass
 
 
-def check_output_dir(output_dir: Path, source_root: Path) -> None:
-    """Refuse to replace a folder that holds the sources or that the tool did not write."""
-    output_dir = output_dir.resolve()
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A file the builder wrote: its digest and size."""
+
+    digest: str
+    size: int = -1  # -1: a manifest of the first format, which kept no size
+
+
+Manifest = dict[str, Entry]
+
+
+@dataclass(frozen=True)
+class StatIndex:
+    """What the output's files looked like when the builder wrote them (path → mtime, inode),
+    for the manifest whose digest it names; kept beside the sources, never published."""
+
+    marker: str
+    written_ns: int
+    files: dict[str, tuple[int, int]]
+
+    @classmethod
+    def load(cls, path: Path | None) -> "StatIndex | None":
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            files = {str(k): (int(v[0]), int(v[1])) for k, v in data["files"].items()}
+            return cls(str(data["marker"]), int(data["written_ns"]), files)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"marker": self.marker, "written_ns": self.written_ns, "files": self.files}
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+# --- where the output may be -------------------------------------------------------------
+
+
+def check_output_dir(output_dir: Path, source_root: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse an output that holds the sources, lies inside an input folder, is a link, or
+    was not written by the builder."""
+    if Path(output_dir).is_symlink():
+        raise OutputError(message("output.symlink", path=output_dir))
+    output_dir = Path(output_dir).resolve()
     source_root = source_root.resolve()
     if output_dir == source_root or output_dir in source_root.parents:
-        raise OutputError(f"output folder {output_dir} contains the project itself; choose another --output")
-    for protected in ("content", "templates", "themes"):
-        if output_dir == source_root / protected or (source_root / protected) in output_dir.parents:
-            raise OutputError(f"output folder {output_dir} is inside the project's {protected}/ folder")
+        raise OutputError(message("output.contains-project", path=output_dir))
+    protected = [source_root / name for name in ("content", "templates", "themes", "static")]
+    protected += [Path(p).resolve() for p in inputs]
+    for folder in protected:
+        if output_dir == folder or folder in output_dir.parents:
+            raise OutputError(message("output.inside-input", path=output_dir, folder=folder))
     if output_dir.exists():
         if not output_dir.is_dir():
-            raise OutputError(f"output path {output_dir} exists and is not a folder")
+            raise OutputError(message("output.not-folder", path=output_dir))
         if any(output_dir.iterdir()) and not (output_dir / MARKER).is_file():
-            raise OutputError(
-                f"refusing to replace {output_dir}: it is not empty and was not written by disclose build"
-            )
+            raise OutputError(message("output.foreign-folder", path=output_dir))
+
+
+# --- the manifest ------------------------------------------------------------------------
+
+
+def valid_output_path(path: str) -> bool:
+    """A path the builder could have written: relative, normalised, no hidden trick."""
+    if not path or path.startswith("/") or "\\" in path or ":" in path:
+        return False
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return False
+    parts = path.split("/")
+    return all(part not in ("", ".", "..") for part in parts) and posixpath.normpath(path) == path
+
+
+def read_manifest(output_dir: Path) -> Manifest | None:
+    """The manifest of the output, validated; None when the folder has none.
+    Raises OutputError naming the first line that is not one the builder writes."""
+    marker = Path(output_dir) / MARKER
+    if marker.is_symlink() or (marker.exists() and not marker.is_file()):
+        raise OutputError(message("manifest.unreadable", path=marker, reason="not a regular file"))
+    if not marker.is_file():
+        return None
+    try:
+        data = marker.read_bytes()
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(message("manifest.unreadable", path=marker, reason=exc)) from exc
+    return parse_manifest(text, str(marker))
+
+
+def parse_manifest(text: str, where: str) -> Manifest:
+    lines = text.split("\n")
+    header = lines[0].encode("utf-8") + b"\n"
+    if header not in (MARKER_TEXT, MARKER_TEXT_2):
+        raise OutputError(message("manifest.bad-line", path=where, line=1, text=lines[0][:80]))
+    with_stat = header == MARKER_TEXT_2
+    manifest: Manifest = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line and number == len(lines):
+            break  # the final newline
+        entry_path = _parse_line(line, with_stat)
+        if entry_path is None or entry_path[1] in manifest:
+            raise OutputError(message("manifest.bad-line", path=where, line=number, text=line[:120]))
+        manifest[entry_path[1]] = entry_path[0]
+    return manifest
+
+
+def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:
+    fields = line.split(" ", 2 if with_stat else 1)
+    if len(fields) != (3 if with_stat else 2) or not _DIGEST.fullmatch(fields[0]):
+        return None
+    path = fields[-1]
+    if not valid_output_path(path):
+        return None
+    if not with_stat:
+        return Entry(fields[0]), path
+    if not _NUMBER.fullmatch(fields[1]):
+        return None
+    return Entry(fields[0], int(fields[1])), path
+
+
+def _manifest_line(path: str, entry: Entry) -> bytes:
+    return f"{entry.digest} {entry.size} {path}\n".encode("utf-8")
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    return MARKER_TEXT_2 + b"".join(_manifest_line(path, manifest[path]) for path in sorted(manifest))
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def _manifest_bytes(manifest: dict[str, str]) -> bytes:
-    lines = "".join(f"{digest} {path}\n" for path, digest in sorted(manifest.items()))
-    return MARKER_TEXT + lines.encode("utf-8")
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha1()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
-def read_manifest(output_dir: Path) -> dict[str, str] | None:
-    marker = Path(output_dir) / MARKER
-    if not marker.is_file():
-        return None
-    lines = marker.read_text(encoding="utf-8").splitlines()[1:]
-    manifest = {}
-    for line in lines:
-        digest, _, path = line.partition(" ")
-        if len(digest) != 40 or not path:
+# --- verifying the output against its manifest ------------------------------------------
+
+
+class _Folders:
+    """Whether each folder on a path inside the output is a real folder, not a link."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.known: dict[str, bool] = {"": True}
+
+    def plain(self, folder: str) -> bool:
+        known = self.known.get(folder)
+        if known is None:
+            parent = folder.rpartition("/")[0]
+            try:
+                mode = os.lstat(self.root / folder).st_mode
+                known = self.plain(parent) and stat_module.S_ISDIR(mode)
+            except OSError:
+                known = False
+            self.known[folder] = known
+        return known
+
+
+def verified_files(output_dir: Path, manifest: Manifest, index: StatIndex | None = None) -> dict[str, os.stat_result]:
+    """The files of the manifest that are still, on disk, what the builder wrote: a regular
+    file with no link on the way and the recorded size, whose modification time and inode
+    are those the stat index recorded (unless written so close to the index that a later
+    edit could share its time stamp), or else whose content has the recorded digest.
+    Path → its stat now."""
+    output_dir = Path(output_dir)
+    if index is not None and index.marker != marker_digest(output_dir):
+        index = None  # the index describes another manifest (another build, a restored copy)
+    stats = index.files if index is not None else {}
+    racy_from = index.written_ns - RACY_NS if index is not None else 0
+    folders = _Folders(output_dir)
+    good: dict[str, os.stat_result] = {}
+    for path, entry in manifest.items():
+        if not folders.plain(path.rpartition("/")[0]):
+            continue
+        try:
+            info = os.lstat(output_dir / path)
+        except OSError:
+            continue
+        if not stat_module.S_ISREG(info.st_mode) or (entry.size >= 0 and info.st_size != entry.size):
+            continue
+        recorded = stats.get(path)
+        trusted = recorded == (info.st_mtime_ns, info.st_ino) and info.st_mtime_ns < racy_from
+        if trusted or _same_content(output_dir / path, entry.digest):
+            good[path] = info
+    return good
+
+
+def _same_content(path: Path, digest: str) -> bool:
+    try:
+        return _file_digest(path) == digest
+    except OSError:
+        return False
+
+
+def output_is_intact(output_dir: Path, index_path: Path | None) -> bool:
+    """Whether every file the manifest lists is still the one the builder wrote."""
+    try:
+        manifest = read_manifest(output_dir)
+    except OutputError:
+        return False
+    if manifest is None:
+        return False
+    return len(verified_files(output_dir, manifest, StatIndex.load(index_path))) == len(manifest)
+
+
+def marker_digest(output_dir: Path) -> str:
+    try:
+        return _file_digest(Path(output_dir) / MARKER)
+    except OSError:
+        return ""
+
+
+# --- serialising builds and cleaning up after a killed one --------------------------------
+
+
+@contextlib.contextmanager
+def output_lock(output_dir: Path) -> Iterator[None]:
+    """Held for a whole build: a second build into the same output stops with a message.
+    The lock file sits beside the output and goes when the build ends."""
+    output_dir = Path(output_dir).resolve()
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = output_dir.parent / f".{output_dir.name}.disclose-lock"
+    handle = _lock(lock_path)
+    if handle is None:
+        raise OutputError(message("output.locked", path=output_dir, lock=lock_path))
+    try:
+        recover(output_dir)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(lock_path)  # before closing: a waiting build then finds a new file
+        handle.close()
+
+
+def _lock(lock_path: Path):
+    """An open, locked lock file, or None when another process holds it."""
+    while True:
+        handle = open(lock_path, "a+b")
+        if not _try_lock(handle):
+            handle.close()
             return None
-        manifest[path] = digest
-    return manifest
+        try:
+            same = os.stat(lock_path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same or sys.platform == "win32":
+            return handle
+        handle.close()  # the holder removed the file as we opened it: lock the new one
+
+
+def _try_lock(handle) -> bool:
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _journal_path(output_dir: Path) -> Path:
+    return output_dir.parent / f".{output_dir.name}.disclose-swap"
+
+
+def _leftovers(output_dir: Path) -> list[Path]:
+    prefixes = (f".{output_dir.name}.new-", f".{output_dir.name}.old-")
+    try:
+        entries = list(os.scandir(output_dir.parent))
+    except OSError:
+        return []
+    return [Path(e.path) for e in entries if e.name.startswith(prefixes) and e.is_dir(follow_symlinks=False)]
+
+
+def recover(output_dir: Path) -> None:
+    """Finish what a killed build left: complete a two-rename swap that its journal names,
+    then remove staging and retired folders that are the builder's own."""
+    output_dir = Path(output_dir)
+    journal = _journal_path(output_dir)
+    if journal.is_file():
+        try:
+            names = json.loads(journal.read_text(encoding="utf-8"))
+            new, old = output_dir.parent / names["new"], output_dir.parent / names["old"]
+        except (OSError, ValueError, KeyError, TypeError):
+            new = old = output_dir.parent / "\0"
+        if not output_dir.exists():
+            if new.is_dir() and (new / MARKER).is_file():
+                os.rename(new, output_dir)
+            elif old.is_dir():
+                os.rename(old, output_dir)
+        journal.unlink()
+    for folder in _leftovers(output_dir):
+        if (folder / STAGING_STAMP).is_file() or (folder / MARKER).is_file() or not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- exchanging two folders --------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _load_renameat2():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        function = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def exchange(staging: Path, output_dir: Path) -> None:
+    """Put staging where the output is, and the output where staging was, atomically where
+    the system can (Linux's renameat2); elsewhere by two renames under a journal that the
+    next build completes."""
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+        return
+    if _renameat2 is not None:
+        if _renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(output_dir), _RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(output_dir))
+    retired = staging.with_name(staging.name.replace(".new-", ".old-", 1))
+    journal = _journal_path(output_dir)
+    journal.write_text(json.dumps({"new": staging.name, "old": retired.name}), encoding="utf-8")
+    os.rename(output_dir, retired)
+    try:
+        os.rename(staging, output_dir)
+    except BaseException:
+        os.rename(retired, output_dir)  # put the last good site back
+        journal.unlink()
+        raise
+    os.rename(retired, staging)  # the caller removes what is now at staging
+    journal.unlink()
+
+
+# --- the writer --------------------------------------------------------------------------
 
 
 class WriteMemo:
     """What the dev server's writer keeps between builds into its own folder."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
-        self.manifest: dict[str, str] | None = None
+        self.manifest: Manifest | None = None
         self.output_dir: Path | None = None
-        self.order: list[str] = []  # the manifest's paths, sorted
-        self.lines: list[bytes] = []  # their lines, in that order
-        self.position: dict[str, int] = {}  # path → index in order
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file in the old output that the builder did not write, or that was changed since:
+    carried into the new output, never deleted."""
+
+    path: str
+    reason: str  # "foreign" or "changed"
 
 
 class OutputWriter:
-    """Takes the finished files one by one (from this process or from forked render
-    workers) into a staging folder beside the output, and puts them in place at commit().
+    """Takes the finished files one by one (from this process or from render workers) into
+    a staging folder beside the output, and puts them in place at commit().
 
-    A file is staged in put(), which may run in a worker and returns a small receipt; the
-    parent process records the receipt. Into a folder without a manifest everything is
-    staged and the staging folder replaces the output with one rename. Otherwise only the
-    files whose digest differs from the manifest are staged, and commit() moves each into
-    place by an atomic rename and removes the files that are gone. Until commit() the
+    put() stages a file unless the old output verifiably holds the same bytes; it may run
+    in a worker and returns a small receipt, which the parent records. Until commit() the
     output is untouched; abort() leaves it so.
-
-    `memo` (the dev server's) remembers each file's bytes and digest, so that a page reused
-    from the last build (the very same bytes object) is not hashed again, and the manifest,
-    so that it is not read again from the folder only this process writes.
     """
 
-    def __init__(self, output_dir: Path, memo: "WriteMemo | None" = None):
+    def __init__(self, output_dir: Path, memo: WriteMemo | None = None, stat_index: Path | None = None):
         self.output_dir = Path(output_dir).resolve()
-        if memo is not None and memo.manifest is not None and memo.output_dir == self.output_dir:
-            self.previous = memo.manifest
+        self.memo = memo
+        self.stat_index = stat_index
+        self.in_place = memo is not None and memo.manifest is not None and memo.output_dir == self.output_dir
+        if self.in_place:
+            assert memo is not None and memo.manifest is not None
+            self.previous: Manifest = memo.manifest
+            self.reusable: dict[str, str] = {path: entry.digest for path, entry in memo.manifest.items()}
+            self.verified: dict[str, os.stat_result] = {}
         else:
-            self.previous = read_manifest(self.output_dir) if self.output_dir.is_dir() else None
+            self.previous = (read_manifest(self.output_dir) if self.output_dir.is_dir() else None) or {}
+            index = StatIndex.load(stat_index)
+            self.verified = verified_files(self.output_dir, self.previous, index) if self.previous else {}
+            self.reusable = {path: self.previous[path].digest for path in self.verified}
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
-        self.memo = memo
-        self.fresh_memo: dict = {}
-        self.manifest: dict[str, str] = {}
+        os.chmod(self.staging, 0o755)  # mkdtemp's 0700 would hide the site from the web server
+        (self.staging / STAGING_STAMP).touch()
+        self.fresh_memo: dict[str, tuple[bytes, str]] = {}
+        self.manifest: dict[str, str] = {}  # path → digest of the new site
         self.changed: list[str] = []
+        self.kept: list[Kept] = []
         self._made: set[str] = set()
 
     def put(self, path: str, data: bytes) -> tuple[str, bool]:
@@ -116,9 +476,9 @@ class OutputWriter:
             digest = _digest(data)
             if self.memo is not None:
                 self.fresh_memo[path] = (data, digest)
-        if self.previous is not None and self.previous.get(path) == digest:
+        if self.reusable.get(path) == digest:
             return digest, False
-        folder, _, _ = path.rpartition("/")
+        folder = path.rpartition("/")[0]
         if folder not in self._made:
             os.makedirs(self.staging / folder, exist_ok=True)
             self._made.add(folder)
@@ -135,15 +495,13 @@ class OutputWriter:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
-    def keep_all(self, items) -> list[tuple[str, bytes]]:
+    def keep_all(self, items: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         """Record the files the last build of this process wrote with these very bytes,
         without hashing or staging them; returns the (path, bytes) it could not vouch for,
         for the caller to add."""
         items = list(items)
-        if self.memo is None or self.previous is not self.memo.manifest:
+        if not self.in_place or self.memo is None:
             return items
-        # The memo's files are those of the manifest it was committed with: the same bytes
-        # object is the same digest, in the manifest and on disk.
         files, fresh, manifest = self.memo.files, self.fresh_memo, self.manifest
         missed = []
         for path, data in items:
@@ -158,54 +516,133 @@ class OutputWriter:
     def commit(self) -> int:
         """Put the staged files in place; how many were written."""
         try:
-            if self.previous is None:
-                (self.staging / MARKER).write_bytes(_manifest_bytes(self.manifest))
-                _swap(self.staging, self.output_dir)
+            if self.in_place:
+                entries = self._replace_in_place()
             else:
-                self._move_changes()
-                shutil.rmtree(self.staging, ignore_errors=True)
+                entries = self._swap_whole_tree()
         except BaseException:
             self.abort()
             raise
         if self.memo is not None:
             self.memo.files = self.fresh_memo
-            self.memo.manifest, self.memo.output_dir = self.manifest, self.output_dir
+            self.memo.manifest, self.memo.output_dir = entries, self.output_dir
         return len(self.changed)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def _move_changes(self) -> None:
-        # The manifest is trusted: the output folder belongs to the tool (a file deleted by
-        # hand comes back on the next clean build, `disclose build` into an empty folder).
-        output_dir, previous = self.output_dir, self.previous
+    # A command-line build: the whole new tree beside the old, then one exchange.
+
+    def _swap_whole_tree(self) -> Manifest:
+        staging, output_dir = self.staging, self.output_dir
+        changed = set(self.changed)
+        for path in self.manifest:
+            if path not in changed:
+                self._link_unchanged(path)
+        self._carry_the_rest()
+        entries: Manifest = {}
+        stats: dict[str, tuple[int, int]] = {}
+        for path, digest in self.manifest.items():
+            info = os.lstat(staging / path)
+            entries[path] = Entry(digest, info.st_size)
+            stats[path] = (info.st_mtime_ns, info.st_ino)  # a rename keeps both
+        data = manifest_bytes(entries)
+        (staging / MARKER).write_bytes(data)
+        (staging / STAGING_STAMP).unlink()
+        if self.stat_index is not None:
+            # Saved before the exchange: were the build killed between the two, the index
+            # names a manifest the output does not have, and is ignored.
+            StatIndex(_digest(data), time.time_ns(), stats).save(self.stat_index)
+        exchange(staging, output_dir)
+        shutil.rmtree(staging, ignore_errors=True)  # the old site, now where staging was
+        return entries
+
+    def _link_unchanged(self, path: str) -> None:
+        source = self.output_dir / path
+        before = self.verified[path]
+        try:
+            now = os.lstat(source)
+        except OSError:
+            now = None
+        if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
+            raise OutputError(message("output.changed-during-build", path=source))
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source, target)
+
+    def _carry_the_rest(self) -> None:
+        """Files in the old output that the new site does not have: the builder's own
+        unchanged ones go with the old site; anything else is carried over and reported."""
+        if not self.output_dir.is_dir():
+            return
+        for path, is_dir in _walk(self.output_dir):
+            if path == MARKER or path in self.manifest:
+                continue
+            if path in self.verified:
+                continue  # the builder wrote it, and it is no longer part of the site
+            if is_dir:
+                continue
+            reason = "changed" if path in self.previous else "foreign"
+            self._carry(path)
+            self.kept.append(Kept(path, reason))
+
+    def _carry(self, path: str) -> None:
+        source, target = self.output_dir / path, self.staging / path
+        parts = path.split("/")
+        for depth in range(1, len(parts)):
+            folder = self.staging.joinpath(*parts[:depth])
+            if folder.exists() and not folder.is_dir() or folder.is_symlink():
+                raise OutputError(message("output.in-the-way", path=source))
+        if target.exists() or target.is_symlink():
+            raise OutputError(message("output.in-the-way", path=source))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if os.path.islink(source):
+            os.symlink(os.readlink(source), target)
+        else:
+            _link_or_copy(source, target)
+
+    # The dev server: its own folder, changed files replaced one by one.
+
+    def _replace_in_place(self) -> Manifest:
+        output_dir = self.output_dir
+        entries = dict(self.previous)
         for path in sorted(self.changed):
             target = output_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / path, target)
-        gone = previous.keys() - self.manifest.keys()
+            entries[path] = Entry(self.manifest[path], os.lstat(target).st_size)
+        gone = self.previous.keys() - self.manifest.keys()
         for path in sorted(gone):
             target = output_dir / path
-            if target.is_file():
+            del entries[path]
+            if target.is_file() and not target.is_symlink():
                 target.unlink()
             _remove_empty_parents(target.parent, output_dir)
         if self.changed or gone:
-            _replace_file(output_dir / MARKER, self._manifest_bytes())
+            _replace_file(output_dir / MARKER, manifest_bytes(entries))
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return entries
 
-    def _manifest_bytes(self) -> bytes:
-        """The manifest; the dev server's writer keeps the last build's lines in order and
-        replaces the lines of the files that changed."""
-        memo = self.memo
-        if memo is None:
-            return _manifest_bytes(self.manifest)
-        if self.previous is not memo.manifest or self.manifest.keys() != self.previous.keys() or not memo.lines:
-            memo.order = sorted(self.manifest)
-            memo.lines = [f"{self.manifest[path]} {path}\n".encode("utf-8") for path in memo.order]
-            memo.position = {path: index for index, path in enumerate(memo.order)}
-        else:
-            for path in self.changed:
-                memo.lines[memo.position[path]] = f"{self.manifest[path]} {path}\n".encode("utf-8")
-        return MARKER_TEXT + b"".join(memo.lines)
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, bool]]:
+    """(relative path, is a real folder) of everything under root, links not followed."""
+    with os.scandir(root / prefix if prefix else root) as entries:
+        listed = sorted(entries, key=lambda e: e.name)
+    for entry in listed:
+        path = f"{prefix}{entry.name}"
+        is_dir = entry.is_dir(follow_symlinks=False)
+        yield path, is_dir
+        if is_dir:
+            yield from _walk(root, path + "/")
 
 
 def _replace_file(target: Path, data: bytes) -> None:
@@ -216,24 +653,9 @@ def _replace_file(target: Path, data: bytes) -> None:
 
 
 def _remove_empty_parents(folder: Path, output_dir: Path) -> None:
-    while folder != output_dir and folder.is_dir() and not any(folder.iterdir()):
+    while folder != output_dir and folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
-
-
-def _swap(staging: Path, output_dir: Path) -> None:
-    if not output_dir.exists():
-        os.rename(staging, output_dir)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.old-", dir=output_dir.parent))
-    retired.rmdir()
-    os.rename(output_dir, retired)
-    try:
-        os.rename(staging, output_dir)
-    except BaseException:
-        os.rename(retired, output_dir)  # put the last good site back
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def read_assets(static_dirs: list[Path]) -> dict[str, bytes]:
