@@ -43,7 +43,7 @@ from generator.messages import message
 MARKER = ".disclose-build"
 MARKER_TEXT = b"This folder is written by `disclose build`; the lines below list its files.\n"
 MARKER_TEXT_2 = b"This folder is written by `disclose build`; each line below: sha1 size path.\n"
-STAGING_STAMP = ".disclose-staging"  # marks a staging folder until it is complete
+STAGING_STAMP = ".disclose-staging"  # marks a folder of the builder's own (staging, retired) for removal
 RACY_NS = 2_000_000_000  # a file written this close to its manifest is verified by content
 
 _DIGEST = re.compile(r"[0-9a-f]{40}")
@@ -360,7 +360,8 @@ def recover(output_dir: Path) -> None:
         journal.unlink()
     for folder in _leftovers(output_dir):
         if (folder / STAGING_STAMP).is_file() or (folder / MARKER).is_file() or not any(folder.iterdir()):
-            shutil.rmtree(folder, ignore_errors=True)
+            (folder / STAGING_STAMP).touch()
+            _remove_tree(folder)
 
 
 # --- exchanging two folders --------------------------------------------------------------
@@ -529,7 +530,7 @@ class OutputWriter:
         return len(self.changed)
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_tree(self.staging)
 
     # A command-line build: the whole new tree beside the old, then one exchange.
 
@@ -554,7 +555,9 @@ class OutputWriter:
             # names a manifest the output does not have, and is ignored.
             StatIndex(_digest(data), time.time_ns(), stats).save(self.stat_index)
         exchange(staging, output_dir)
-        shutil.rmtree(staging, ignore_errors=True)  # the old site, now where staging was
+        if staging.is_dir():  # the old site, now where staging was: ours to remove
+            (staging / STAGING_STAMP).touch()
+            _remove_tree(staging)
         return entries
 
     def _link_unchanged(self, path: str) -> None:
@@ -620,8 +623,29 @@ class OutputWriter:
             _remove_empty_parents(target.parent, output_dir)
         if self.changed or gone:
             _replace_file(output_dir / MARKER, manifest_bytes(entries))
-        shutil.rmtree(self.staging, ignore_errors=True)
+        _remove_tree(self.staging)
         return entries
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove a staging or retired folder, its stamp last: a removal cut short leaves a
+    folder the next build still recognises as its own."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name == STAGING_STAMP:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / STAGING_STAMP)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
