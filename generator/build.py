@@ -18,7 +18,8 @@ from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
-from generator.loader import SourceCache, read_sources
+from generator.links import link_diagnostics, walk_files
+from generator.loader import SourceCache, read_sources, readable
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
@@ -97,20 +98,17 @@ def _signature(path: str, info: os.stat_result) -> tuple:
     return (path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
-def _signatures(folder: Path, found: list) -> None:
+def _signatures(folder: Path, found: list, root: Path) -> None:
     """The signature of every file under `folder`, by scandir: a stat per file and no
-    reads, as this runs before every command-line build."""
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in entries:
-        if entry.name == "__pycache__":
+    reads, as this runs before every command-line build. Links are followed as the build
+    follows them (only inside `root`); a link's own stat is part of its signature."""
+    for entry in walk_files(root, folder, skip_hidden=False):
+        if "__pycache__" in entry.path:
             continue
-        if entry.is_dir():
-            _signatures(Path(entry.path), found)
-        elif entry.is_file():
-            found.append(_signature(entry.path, entry.stat()))
+        found.append(_signature(entry.path, entry.stat()))
+        if entry.is_symlink():
+            found.append(_signature(entry.path, entry.stat(follow_symlinks=False)))
+    found.sort()
 
 
 TRUST_AFTER = 2_000_000_000  # ns: coarser than any file system's time stamps
@@ -134,13 +132,15 @@ def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
     modification times), except one changed so recently that a second change could share
     its time stamp; that one is recognised by its content."""
     found: list = []
-    _signatures(_GENERATOR, found)
+    _signatures(_GENERATOR, found, _GENERATOR)
     for name in ("site.yaml", "content", "templates", "themes", "static"):
         path = root / name
-        if path.is_file():
+        if path.is_symlink():
+            found.append(_signature(str(path), path.lstat()))
+        if path.is_file() and readable(root, path):
             found.append(_signature(str(path), path.stat()))
-        else:
-            _signatures(path, found)
+        elif path.is_dir():
+            _signatures(path, found, root)
     recent = {item[0]: _content_digest(Path(item[0])) for item in found if max(item[2], item[3]) > now_ns - TRUST_AFTER}
     return Inputs(hashlib.sha256(repr((options, found)).encode("utf-8")).hexdigest(), recent)
 
@@ -237,6 +237,7 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site |
     if site is None:
         sources = read_sources(Path(root), cache.sources if cache else None)
         site = assemble(sources, report, cache.reads if cache else None)
+    report.extend(link_diagnostics(Path(root)))
     if site is None:
         return None
     _check_theme(root, site, report)
@@ -344,11 +345,12 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache
     except BaseException:
         writer.abort()
         raise
-    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
+    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, root)
     return written, pages, docs
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch) -> int:
+def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch,
+                      root: Path) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -361,7 +363,7 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
             watch.lap("pages rendered (after the export)")
         finally:
             rendering.close()
-        for path, data in read_assets(static_dirs).items():
+        for path, data in read_assets(static_dirs, root).items():
             writer.add(path, data)
         written = writer.commit()
         watch.lap("output written")

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
-from generator.loader import SITE_FILE, content_listing, read_file
+from generator.loader import SITE_FILE, content_listing, read_file, readable
 from generator.model import Site
 from generator.render import usable_cores
 from generator.schema import read_site_config
@@ -69,6 +69,8 @@ def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | 
     structure problems go to `report`."""
     global _WORK
     root = Path(root)
+    if not readable(root, root / SITE_FILE):
+        return None, []  # the one-process path reports it
     site_file = read_file(root, str(root / SITE_FILE))
     config = read_site_config(site_file.path, site_file.text, report)
     if config is None:

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.links import resolves_inside, walk_files
+
 SITE_FILE = "site.yaml"
 CONTENT_DIR = "content"
 
@@ -62,7 +64,7 @@ def _read_known(root: Path, path, known: SourceCache | None, stat=None) -> Sourc
 def read_sources(root: Path, known: SourceCache | None = None) -> Sources:
     root = Path(root)
     site_path = root / SITE_FILE
-    site = _read_known(root, str(site_path), known) if site_path.is_file() else None
+    site = _read_known(root, str(site_path), known) if readable(root, site_path) else None
     if known is None:
         return Sources(root, site, tuple(_read_known(root, path, None, stat) for path, stat in _content_files(root / CONTENT_DIR)))
     before = known.listing
@@ -97,6 +99,10 @@ def _updated_listing(folder: Path, known: SourceCache) -> list:
     for path in known.changed:
         if not _listed(path, prefix):
             continue
+        if not resolves_inside(folder.parent, path):
+            if path in known.positions:
+                return _relisted(folder, known)  # now a link out of the project: no longer read
+            continue
         try:
             stat = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):
@@ -129,8 +135,14 @@ def _relisted(folder: Path, known: SourceCache) -> list:
         except (FileNotFoundError, NotADirectoryError):
             listing.pop(path, None)
     prefix = str(folder) + os.sep
-    kept = [(path, stat) for path, stat in listing.items() if _listed(path, prefix) and os.path.isfile(path)]
+    kept = [(path, stat) for path, stat in listing.items()
+            if _listed(path, prefix) and os.path.isfile(path) and resolves_inside(folder.parent, path)]
     return sorted(kept, key=lambda item: item[0].split(os.sep))
+
+
+def readable(root: Path, path: Path) -> bool:
+    """A file that may be read: no link out of the project."""
+    return path.is_file() and (not path.is_symlink() or resolves_inside(root, str(path)))
 
 
 def content_listing(root: Path) -> list:
@@ -144,19 +156,7 @@ def read_file(root: Path, path: str) -> SourceFile:
 
 def _content_files(folder: Path) -> list:
     """(path, stat) of every file under content/, hidden files and folders left out, sorted
-    by path as text (the order every later step relies on)."""
-    found = []
-    pending = [str(folder)]
-    while pending:
-        try:
-            entries = list(os.scandir(pending.pop()))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir(follow_symlinks=True):
-                pending.append(entry.path)
-            elif entry.is_file(follow_symlinks=True):
-                found.append((entry.path, entry))
+    by path as text (the order every later step relies on). A link is followed only where
+    it stays inside the project (links.py reports the others)."""
+    found = [(entry.path, entry) for entry in walk_files(folder.parent, folder)]
     return [(path, entry.stat()) for path, entry in sorted(found, key=lambda item: item[0].split(os.sep))]

@@ -682,12 +682,16 @@ def _remove_empty_parents(folder: Path, output_dir: Path) -> None:
         folder = folder.parent
 
 
-def read_assets(static_dirs: list[Path]) -> dict[str, bytes]:
-    """Static files of the theme, then of the site (a site file overrides the theme's)."""
+def read_assets(static_dirs: list[Path], root: Path) -> dict[str, bytes]:
+    """Static files of the theme, then of the site (a site file overrides the theme's);
+    a link is followed only where it stays inside the project `root`."""
+    from generator.links import link_problem, walk_files
+
     assets: dict[str, bytes] = {}
     for static_dir in static_dirs:
-        if static_dir.is_dir():
-            for path in sorted(static_dir.rglob("*")):
-                if path.is_file():
-                    assets["assets/" + path.relative_to(static_dir).as_posix()] = path.read_bytes()
+        if static_dir.is_dir() and link_problem(root, str(static_dir)) is None:
+            files = sorted(walk_files(root, static_dir, skip_hidden=False), key=lambda e: e.path)
+            for entry in files:
+                relative = Path(entry.path).relative_to(static_dir).as_posix()
+                assets["assets/" + relative] = Path(entry.path).read_bytes()
     return assets

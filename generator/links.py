@@ -1,0 +1,113 @@
+"""Symbolic links in a project: followed only where they stay inside it.
+
+A link whose target resolves outside the project (or that cannot be resolved: a loop, a
+dangling link) is never read, never published and never quoted; it is reported at the
+link itself. Every folder a walk enters is entered once, by its real path, so a link back
+up the tree cannot send a walk round in circles.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic, Location, Severity
+from generator.messages import message
+
+INPUT_FOLDERS = ("content", "templates", "themes", "static")
+INPUT_FILES = ("site.yaml",)
+
+
+def resolves_inside(root: Path | str, path: str) -> bool:
+    """Whether `path` (which may be or pass through a link) resolves to a place inside root."""
+    try:
+        real = os.path.realpath(path, strict=True)
+    except (OSError, RuntimeError):
+        return False
+    root_real = os.path.realpath(root)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def link_problem(root: Path | str, path: str) -> str | None:
+    """None for a link that stays inside the project; else the message key saying why not."""
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as exc:
+        return "link.loop" if exc.errno == errno.ELOOP else "link.dangling"
+    except RuntimeError:
+        return "link.loop"
+    root_real = os.path.realpath(root)
+    if real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep):
+        return None
+    return "link.outside"
+
+
+def walk_files(root: Path, folder: Path, skip_hidden: bool = True) -> Iterator[os.DirEntry]:
+    """Every file under `folder`, following links only where they stay inside `root`, each
+    real folder entered once. Entries come in no particular order."""
+    seen: set[str] = set()
+    pending = [str(folder)]
+    while pending:
+        current = pending.pop()
+        real = os.path.realpath(current)
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            if skip_hidden and entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and link_problem(root, entry.path) is not None:
+                continue
+            try:
+                if entry.is_dir():
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    yield entry
+            except OSError:
+                continue
+
+
+def link_diagnostics(root: Path) -> list[Diagnostic]:
+    """An error at every link under the project's inputs that leads outside it, loops or
+    dangles (the walk does not follow those, so it finds each once)."""
+    root = Path(root)
+    found: list[Diagnostic] = []
+    starts = [root / name for name in INPUT_FOLDERS] + [root / name for name in INPUT_FILES]
+    for start in starts:
+        if start.is_symlink():
+            _report(root, str(start), found)
+        if not start.is_dir() or link_problem(root, str(start)) is not None:
+            continue
+        seen: set[str] = set()
+        pending = [str(start)]
+        while pending:
+            current = pending.pop()
+            real = os.path.realpath(current)
+            if real in seen:
+                continue
+            seen.add(real)
+            try:
+                entries = sorted(os.scandir(current), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_symlink() and _report(root, entry.path, found):
+                    continue
+                if entry.is_dir():
+                    pending.append(entry.path)
+    return found
+
+
+def _report(root: Path, path: str, found: list[Diagnostic]) -> bool:
+    problem = link_problem(root, path)
+    if problem is None:
+        return False
+    relative = Path(path).relative_to(root).as_posix()
+    found.append(Diagnostic(Location(relative), Severity.ERROR, message(problem, path=relative), problem))
+    return True
