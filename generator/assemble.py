@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections import defaultdict
 
 from generator.diagnostics import Location, Report
 from generator.loader import SourceFile, Sources
+from generator.messages import message
 from generator.model import Department, Disclosure, Site
 from generator.schema import (
     read_acknowledgements,
@@ -23,7 +25,7 @@ from generator.schema import (
 from generator.tables import TABLE_KINDS
 
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
-_YEAR = _DEPT + r"/(?P<year>\d{4})"
+_YEAR = _DEPT + r"/(?P<year>[0-9]{4})"  # ASCII: ２０２２ is not 2022
 _PATTERNS = (
     ("department", re.compile(_DEPT + r"/department\.yaml")),
     ("disclosure", re.compile(_YEAR + r"/disclosure\.yaml")),
@@ -34,6 +36,20 @@ _PATTERNS = (
     ("table", re.compile(_YEAR + r"/tables/(?P<key>[a-z_]+)\.yaml")),
     ("project", re.compile(_YEAR + r"/projects/(?P<key>[0-9A-Za-z][0-9A-Za-z_-]*)\.yaml")),
 )
+
+
+def _report_foreign_digit(path: str, report: Report) -> bool:
+    """A folder or file named with digits that are not ASCII (２０２２) is an error, not a
+    file the layout does not know."""
+    for name in path.split("/"):
+        for char in name:
+            if char.isdigit() and not "0" <= char <= "9":
+                ascii_form = "".join(str(unicodedata.digit(c, 0)) if c.isdigit() else c for c in name)
+                report.error(Location(path), message("dir.non-ascii-digit", name=name, char=char,
+                                                     code=f"U+{ord(char):04X}", ascii=ascii_form),
+                             "content.non-ascii-digit")
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=1 << 17)  # the dev server classifies every path on every build
@@ -162,6 +178,8 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
     if layouts is not None:
         layouts[:] = [layout]
     for path in layout.unknown:
+        if _report_foreign_digit(path, report):
+            continue
         report.warning(
             Location(path),
             "file not understood: not part of the content layout (see docs/content-format.md)",

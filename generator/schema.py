@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+import unicodedata
 from array import array
 from decimal import Decimal
 
@@ -32,12 +33,15 @@ from generator.model import (
     Table,
     Term,
 )
-from generator.tables import CODE, TEXT, TableKind
+from generator.messages import message
+from generator.tables import CODE, NUMBER, TEXT, TableKind
 from generator.yamlsource import Mapping, Mark, Scalar, Sequence, YamlSyntaxError, parse
 
-_DECIMAL = re.compile(r"-?\d+(?:\.\d+)?")
-_INTEGER = re.compile(r"\d+")
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # ASCII digits only: ２ and ٢ are not 2
+_INTEGER = re.compile(r"[0-9]+")
 _MAX_DIGITS = 9
+_MAX_WHOLE_DIGITS = 15  # 10^15 万元: far beyond any budget, and exact in Decimal's 28 digits
+MONEY_PLACES = 2
 
 SECTION_IDS = (
     "duties_and_organization",
@@ -153,14 +157,18 @@ class FileReader:
         # Short values repeat across thousands of files (产出指标, ≥, 万元, 100%): one copy each.
         return sys.intern(text) if len(text) <= SHARED_TEXT else text
 
-    def number(self, parent: Mapping, key: str, field: str) -> Decimal | None:
+    def number(self, parent: Mapping, key: str, field: str, places: int | None = MONEY_PLACES) -> Decimal | None:
         node = self.scalar(parent, key, field)
         if node is None:
             return None
-        return self.decimal(node, join(field, key))
+        return self.decimal(node, join(field, key), places)
 
-    def decimal(self, node: Scalar, field: str) -> Decimal | None:
+    def decimal(self, node: Scalar, field: str, places: int | None = MONEY_PLACES, signed: bool = False) -> Decimal | None:
+        """An exact decimal as written: ASCII digits, at most `places` decimals (None: any),
+        negative only when `signed`, never -0, never so long that Decimal would round it."""
         text = node.text.strip()
+        if self.foreign_digit(node, field):
+            return None
         if not _DECIMAL.fullmatch(text):
             self.error(
                 node.mark,
@@ -169,13 +177,32 @@ class FileReader:
                 field,
             )
             return None
+        problem = _number_problem(text, places, signed)
+        if problem is not None:
+            key, params = problem
+            self.error(node.mark, message(key, found=text, **params), "schema.number", field)
+            return None
         return Decimal(text)
+
+    def foreign_digit(self, node: Scalar, field: str) -> bool:
+        """Report a digit that is not ASCII (１２３, ١٢٣) at its own column; whether there was one."""
+        for offset, char in enumerate(node.text):
+            if char.isdigit() and not "0" <= char <= "9":
+                column = node.mark.column + offset + (1 if node.quoted else 0)
+                where = Mark(node.mark.line, column) if "\n" not in node.text[:offset] else node.mark
+                ascii_form = str(unicodedata.digit(char, "")) if unicodedata.digit(char, None) is not None else "?"
+                self.error(where, message("number.non-ascii-digit", char=char, code=f"U+{ord(char):04X}",
+                                          ascii=ascii_form, found=node.text), "schema.non-ascii-digit", field)
+                return True
+        return False
 
     def integer(self, parent: Mapping, key: str, field: str) -> int | None:
         node = self.scalar(parent, key, field)
         if node is None:
             return None
         text = node.text.strip()
+        if self.foreign_digit(node, join(field, key)):
+            return None
         if not _INTEGER.fullmatch(text):
             self.error(node.mark, f"expected a whole number, found {describe(node)}", "schema.integer", join(field, key))
             return None
@@ -202,6 +229,17 @@ class FileReader:
             elif not item.is_null:
                 texts.append(item.text.strip())
         return tuple(texts)
+
+
+def _number_problem(text: str, places: int | None, signed: bool) -> tuple[str, dict] | None:
+    whole, _, fraction = text.lstrip("-").partition(".")
+    if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS:
+        return "number.too-long", {"digits": _MAX_WHOLE_DIGITS}
+    if places is not None and len(fraction) > places:
+        return "number.too-many-decimals", {"places": places}
+    if text.startswith("-"):
+        return ("number.negative-zero", {}) if Decimal(text) == 0 else (None if signed else ("number.negative", {}))
+    return None
 
 
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
@@ -349,7 +387,7 @@ def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> 
                 if column.kind in (TEXT, CODE):
                     cells.append(reader.text(row, column.key, field) or None)
                 else:
-                    cells.append(reader.number(row, column.key, field))
+                    cells.append(reader.number(row, column.key, field, None if column.kind == NUMBER else MONEY_PLACES))
             rows.append(Row(tuple(cells), reader.at(row.mark)))
     # The rules about a table as a whole (an empty table's note) point at its note, else its rows.
     mark = root.key_marks.get("note") or root.key_marks.get("rows")
