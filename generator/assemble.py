@@ -77,7 +77,7 @@ class ReadCache:
         hit = self.entries.get(key)
         if hit is None or (hit[0] is not source and hit[0].text != source.text):
             local = Report()
-            hit = (source, reader(*args, source.path, source.text, local), tuple(local.diagnostics))
+            hit = (source, reader(*args, source.path, source.text_or_why(), local), tuple(local.diagnostics))
         self.fresh[key] = hit
         report.extend(hit[2])
         return hit[1]
@@ -93,7 +93,7 @@ class ReadCache:
 
 
 def _direct(reader, source: SourceFile, *args, report: Report):
-    return reader(*args, source.path, source.text, report)
+    return reader(*args, source.path, source.text_or_why(), report)
 
 
 def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -> Site | None:
@@ -110,7 +110,7 @@ def _assemble(sources: Sources, report: Report, read, cache: ReadCache | None = 
     if sources.site is None:
         report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
         return None
-    config = read_site_config(sources.site.path, sources.site.text, report)
+    config = read_site_config(sources.site.path, sources.site.text_or_why(), report)
     heads, disclosures = assemble_content(sources.content, report, read, cache.years if cache else None,
                                           cache.layouts if cache else None)
     departments = make_departments(heads, disclosures, report)

@@ -20,6 +20,7 @@ from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Sev
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.links import link_diagnostics, walk_files
 from generator.loader import SourceCache, read_sources, readable
+from generator.messages import message
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
@@ -276,14 +277,19 @@ def build(
     """
     watch = Stopwatch()
     root = Path(root).resolve()
-    if cache is not None:  # the dev server: its own private output folder
-        return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
     try:
+        if cache is not None:  # the dev server: its own private output folder
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
         with output_lock(Path(output)):
             return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
+        raise BuildFailed(report) from exc
+    except OSError as exc:  # a full disk, a read-only folder: the old output stays as it was
+        report = Report()
+        where = _relative(exc.filename, root) if isinstance(exc.filename, str) else str(output)
+        report.error(Location(where), message("system.build-failed", reason=exc.strerror or str(exc)), "system.io")
         raise BuildFailed(report) from exc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from generator import __version__
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
+from generator.messages import message
 
 
 def _progress(stream):
@@ -157,7 +159,7 @@ def make_parser() -> argparse.ArgumentParser:
     new_commands = new_parser.add_subparsers(dest="what", required=True)
     year_parser = new_commands.add_parser("year", help="a new year for a department, carried forward from its latest year")
     year_parser.add_argument("dept", help="department code")
-    year_parser.add_argument("year", type=int, help="the new year")
+    year_parser.add_argument("year", help="the new year (four ASCII digits)")
     year_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
     year_parser.set_defaults(run=cmd_new)
     dept_parser = new_commands.add_parser("department", help="a new department folder")
@@ -171,4 +173,19 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except OSError as error:  # the system said no: say what, where and what to do; no traceback
+        print(f"disclose: {system_error(error)}", file=sys.stderr)
+        return 1
+
+
+def system_error(error: OSError) -> str:
+    """An OSError as a sentence: the path, what happened, what to do."""
+    advice = {
+        errno.ENOSPC: "system.no-space", errno.EDQUOT: "system.no-space", errno.EROFS: "system.read-only",
+        errno.EACCES: "system.denied", errno.EPERM: "system.denied", errno.ELOOP: "system.loop",
+        errno.ENOENT: "system.missing", errno.EADDRINUSE: "system.address-in-use",
+    }.get(error.errno or 0, "system.other")
+    path = error.filename or ""
+    return message(advice, path=path, reason=error.strerror or str(error))

@@ -72,7 +72,7 @@ def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | 
     if not readable(root, root / SITE_FILE):
         return None, []  # the one-process path reports it
     site_file = read_file(root, str(root / SITE_FILE))
-    config = read_site_config(site_file.path, site_file.text, report)
+    config = read_site_config(site_file.path, site_file.text_or_why(), report)
     if config is None:
         return None, []
     workers = usable_cores()

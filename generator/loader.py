@@ -13,9 +13,25 @@ CONTENT_DIR = "content"
 
 
 @dataclass(frozen=True, slots=True)
+class Undecodable:
+    """Where a file stops being UTF-8: the first bad byte, and whether the whole file reads
+    as GB18030 (a GBK file saved by a Chinese Windows editor)."""
+
+    line: int
+    column: int
+    byte: int
+    gb18030: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFile:
     path: str  # relative to the project root, forward slashes
     text: str | None  # None when the file is not valid UTF-8
+    undecodable: Undecodable | None = None
+
+    def text_or_why(self) -> "str | Undecodable | None":
+        """The text, or where it stops being UTF-8 (for the reader to report)."""
+        return self.text if self.text is not None else self.undecodable
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +43,22 @@ class Sources:
 
 def _read(root: Path, path: Path) -> SourceFile:
     relative = path.relative_to(root).as_posix()
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        return SourceFile(relative, data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        return SourceFile(relative, None, _undecodable(data, exc.start))
+
+
+def _undecodable(data: bytes, start: int) -> Undecodable:
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8-sig", errors="replace")) + 1
+    try:
+        data.decode("gb18030")
+        gb18030 = True
     except UnicodeDecodeError:
-        text = None
-    return SourceFile(relative, text)
+        gb18030 = False
+    return Undecodable(data.count(b"\n", 0, start) + 1, column, data[start], gb18030)
 
 
 class SourceCache:

@@ -15,9 +15,12 @@ import yaml
 
 from generator.schema import PLAN_MONTHS
 from generator.tables import CODE, TABLE_KINDS, TEXT
-from generator.yamlsource import plain, parse
+from generator.messages import message
+from generator.yamlsource import Mark, YamlSyntaxError, parse, plain
 
 KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+YEAR = re.compile(r"[0-9]{4}")
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
 class ScaffoldError(Exception):
@@ -49,13 +52,23 @@ def dump(data, flow_rows: bool = False) -> str:
 
 
 def _read(path: Path):
-    return plain(parse(path.read_text(encoding="utf-8")))
+    """A file of the year carried forward; YamlSyntaxError (with the file) when it cannot be read."""
+    try:
+        node = parse(path.read_bytes().decode("utf-8-sig"))
+    except YamlSyntaxError as error:
+        error.path = path
+        raise
+    except UnicodeDecodeError as error:
+        failure = YamlSyntaxError(f"not UTF-8 (byte {error.start})", Mark(1, 1))
+        failure.path = path
+        raise failure from None
+    return plain(node)
 
 
 def new_department(root: Path, code: str, name: str, region: str = "") -> list[Path]:
-    if not KEY.fullmatch(code):
-        raise ScaffoldError(f"a department code is letters and digits, found '{code}'")
-    folder = Path(root) / "content" / "departments" / code
+    if not (Path(root) / "site.yaml").is_file():
+        raise ScaffoldError(message("new.no-site", root=root))
+    folder = _department_folder(root, code)
     if folder.exists():
         raise ScaffoldError(f"{folder} already exists; nothing was written")
     target = folder / "department.yaml"
@@ -64,18 +77,43 @@ def new_department(root: Path, code: str, name: str, region: str = "") -> list[P
     return [target]
 
 
-def new_year(root: Path, code: str, year: int) -> list[Path]:
-    folder = Path(root) / "content" / "departments" / code
+def _valid_year(year: int | str) -> int:
+    text = str(year)
+    if not YEAR.fullmatch(text) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise ScaffoldError(message("new.bad-year", year=text, first=FIRST_YEAR, last=LAST_YEAR))
+    return int(text)
+
+
+def _department_folder(root: Path, code: str) -> Path:
+    """The department's folder, which is always directly inside content/departments/."""
+    if not KEY.fullmatch(code):
+        raise ScaffoldError(message("new.bad-code", code=code))
+    departments = (Path(root) / "content" / "departments").resolve()
+    folder = departments / code
+    if folder.resolve().parent != departments:
+        raise ScaffoldError(message("new.bad-code", code=code))
+    return folder
+
+
+def new_year(root: Path, code: str, year: int | str) -> list[Path]:
+    if not (Path(root) / "site.yaml").is_file():
+        raise ScaffoldError(message("new.no-site", root=root))
+    year = _valid_year(year)
+    folder = _department_folder(root, code)
     if not (folder / "department.yaml").is_file():
         raise ScaffoldError(f"no department {code}: {folder / 'department.yaml'} does not exist")
     target = folder / str(year)
     if target.exists():
         raise ScaffoldError(f"{target} already exists; nothing was written")
-    years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
+    years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and YEAR.fullmatch(p.name))
     if not years:
         raise ScaffoldError(f"{folder} has no year to start from")
     source = folder / str(years[-1])
-    files = _carry_forward(source, years[-1], year)
+    try:
+        files = _carry_forward(source, years[-1], year)
+    except YamlSyntaxError as error:
+        raise ScaffoldError(message("new.unreadable-source", path=error.path, line=error.mark.line,
+                                    column=error.mark.column, reason=error.message)) from None
     written = []
     for relative, text in files.items():
         path = target / relative

@@ -33,6 +33,7 @@ from generator.model import (
     Table,
     Term,
 )
+from generator.loader import Undecodable
 from generator.messages import message
 from generator.tables import CODE, NUMBER, TEXT, TableKind
 from generator.yamlsource import Mapping, Mark, Scalar, Sequence, YamlSyntaxError, parse
@@ -101,6 +102,12 @@ class FileReader:
 
     def parse(self, text: str | None):
         """The file's root node, or None after reporting why it cannot be read."""
+        if isinstance(text, Undecodable):
+            hint = message("encoding.gb18030-hint") if text.gb18030 else ""
+            self.error(Mark(text.line, text.column),
+                       message("encoding.not-utf8", byte=f"0x{text.byte:02X}", hint=hint), "yaml.encoding")
+            self.unreadable = True
+            return None
         if text is None:
             self.error(None, "the file is not UTF-8 text", "yaml.encoding")
             self.unreadable = True
@@ -249,7 +256,8 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
     if root is None:
         return None
     base_url = reader.text(root, "base_url", "")
-    if base_url and not re.fullmatch(r"(https?://[^/\s]+)?/\S*", base_url):
+    # A path must not start with // : the browser reads //host/ as another site.
+    if base_url and not re.fullmatch(r"https?://[^/\s?#@]+(/[^\s?#]*)?|/(?!/)[^\s?#]*", base_url):
         reader.error(
             root.values["base_url"].mark,
             f"base_url must be an http(s) URL or a path starting with '/', found '{base_url}'",

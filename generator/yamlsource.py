@@ -74,6 +74,7 @@ class YamlSyntaxError(Exception):
         super().__init__(message)
         self.message = message
         self.mark = mark
+        self.path: object = ""  # the file, where the caller knows it
 
 
 def _mark(yaml_mark) -> Mark:
@@ -120,6 +121,12 @@ def _check_depth(text: str) -> None:
         return
 
 
+def position_mark(text: str, position: int) -> Mark:
+    """The line and column of a character offset in text."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return Mark(text.count("\n", 0, position) + 1, position - line_start + 1)
+
+
 def parse(text: str) -> Node | None:
     """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
     try:
@@ -130,6 +137,14 @@ def parse(text: str) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(part for part in (exc.context, exc.problem) if part)
         raise YamlSyntaxError(message or "invalid YAML", _mark(mark) if mark else Mark(1, 1)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
+        # libyaml counts bytes: find the character again to report its line and column.
+        found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        position = found.start() if found else exc.position
+        raise YamlSyntaxError(
+            f"character U+{ord(text[position]):04X} is not allowed in YAML: remove it",
+            position_mark(text, position),
+        ) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the stream
         raise YamlSyntaxError(str(exc).splitlines()[0], Mark(1, 1)) from None
     return None if root is None else _convert(root, {})
