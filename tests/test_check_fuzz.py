@@ -416,3 +416,99 @@ def test_huge_documents(portal, role, text, rule):
     report = check(portal, role, text)
     if rule:
         assert rule in {d.rule for d in errors_in(report, role)}, report.format_text()
+
+
+# --- digits that are not ASCII -----------------------------------------------------------
+
+foreign_digits = st.characters(whitelist_categories=("Nd",)).filter(lambda c: not "0" <= c <= "9")
+MONEY_FIELDS = [("project", ("budget",)), ("project", ("fiscal_funds",)), ("table", ("rows", 0, "total")),
+                ("table", ("rows", 2, "general_budget"))]
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_figure_with_any_non_ascii_digit_is_an_error_at_that_file(portal, data):
+    role, path = data.draw(st.sampled_from(MONEY_FIELDS))
+    digits = data.draw(st.lists(st.one_of(foreign_digits, st.sampled_from("0123456789")), min_size=1, max_size=6)
+                       .filter(lambda ds: any(not "0" <= d <= "9" for d in ds)))
+    figure = "".join(digits[:3]) + ("." + "".join(digits[3:]) if len(digits) > 3 else "")
+    original = _role_data(role)
+    report = check(portal, role, dump(_replace(original, path, figure)))
+    assert "schema.non-ascii-digit" in [d.rule for d in errors_in(report, role)], report.format_text()
+
+
+# --- links -------------------------------------------------------------------------------
+
+SECRET = "secret-outside-the-project"
+
+
+@FUZZ
+@given(role=st.sampled_from(sorted(set(ROLES) - {"site"})), kind=st.sampled_from(["outside", "loop", "dangling", "inside"]))
+def test_a_link_in_place_of_any_file(portal, tmp_path_factory, role, kind):
+    outside = tmp_path_factory.getbasetemp() / "outside.yaml"
+    outside.write_text(f"name: {SECRET}\ntitle: {SECRET}\n", encoding="utf-8")
+    path = portal.root / ROLES[role][0]
+    original = path.read_bytes() if path.exists() else None
+    inside = portal.root / "inside-copy.yaml"
+    inside.write_bytes(original or b"rows: []\n")
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = {"outside": outside, "loop": path, "dangling": portal.root / "nowhere.yaml", "inside": inside}[kind]
+    path.symlink_to(target)
+    try:
+        report = Report()
+        load_site(portal.root, report)
+        said = report.format_text() + report.format_json()
+        assert SECRET not in said
+        expected = {"outside": "link.outside", "loop": "link.loop", "dangling": "link.dangling"}.get(kind)
+        rules = [(d.rule, d.location.path) for d in report.errors]
+        if expected:
+            assert (expected, ROLES[role][0]) in rules, said
+        else:
+            assert not [r for r in rules if r[0].startswith("link.")], said
+    finally:
+        path.unlink()
+        inside.unlink()
+        if original is not None:
+            path.write_bytes(original)
+
+
+# --- crafted manifests -------------------------------------------------------------------
+
+manifest_paths = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["../victim.txt", "/etc/passwd", "a/../../victim.txt", "./index.html", "a//b", "..", ".",
+                     "victim.txt/..", "C:\\victim", "index.html", "assets/site.css", "x/" * 30 + "y"]),
+    st.lists(st.sampled_from(["..", ".", "", "a", "index.html", "ü", "\x00"]), min_size=1, max_size=5).map("/".join),
+)
+manifest_lines = st.tuples(st.one_of(st.just("0" * 40), st.text("0123456789abcdefABCDEF", min_size=39, max_size=41)),
+                           st.one_of(st.just("7"), st.text("0123456789-x ", max_size=4)), manifest_paths)
+
+
+@FUZZ
+@given(lines=st.lists(manifest_lines, min_size=1, max_size=4))
+def test_a_crafted_manifest_never_reaches_outside_the_output(tmp_path_factory, lines):
+    from generator.writer import MARKER, MARKER_TEXT_2, OutputError, OutputWriter, valid_output_path
+
+    base = tmp_path_factory.mktemp("manifest")
+    victim = base / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    output = base / "out"
+    first = OutputWriter(output)
+    first.add("index.html", b"<p>home</p>")
+    first.add("assets/site.css", b"body{}")
+    first.commit()
+    marker = output / MARKER
+    crafted = "".join(f"{digest} {size} {path}\n" for digest, size, path in lines)
+    marker.write_bytes(marker.read_bytes() + crafted.encode("utf-8", errors="surrogatepass"))
+    try:
+        writer = OutputWriter(output)
+    except OutputError:
+        assert marker.read_bytes().startswith(MARKER_TEXT_2)  # refused, and nothing touched
+    else:
+        assert all(valid_output_path(p) for p in writer.previous)
+        writer.add("index.html", b"<p>new home</p>")
+        writer.commit()
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert sorted(p.name for p in base.iterdir()) == ["out", "victim.txt"]
