@@ -319,7 +319,8 @@ CASES = [
     # A key written twice is a syntax error at the second one.
     case("yaml.syntax", P_TS, "fiscal_funds: 0.36\n", "fiscal_funds: 0.36\nbudget: 0.36\n", at=At(P_TS, "budget: 0.36\npurpose")),
     # At the first byte that is not UTF-8: the name on line 3.
-    Case("yaml.encoding", (Reencode(P_TS, "gbk"),), At(P_TS, "name: ")),
+    Case("yaml.encoding", (Reencode(P_TS, "gbk"),),
+         At(P_TS, "name: " + "其他商品和服务支出".encode("gbk").decode("utf-8", errors="replace"))),
     # A file with only a comment in it.
     Case("schema.empty", (Delete(f"{ZJK}/glossary.yaml"), Write(f"{ZJK}/glossary.yaml", "# 待补充\n")),
          At(f"{ZJK}/glossary.yaml")),
