@@ -41,6 +41,8 @@ def cmd_build(args) -> int:
         return 1
     if result.report.diagnostics:
         print(result.report.format_text(), file=sys.stderr)
+    for kept in result.kept:  # files in the output the builder did not write: never deleted
+        print(message(f"output.kept-{kept.reason}", path=output / kept.path), file=sys.stderr)
     if not args.quiet and result.site is None:
         print(f"nothing changed since the last build: {result.pages} pages ({result.files} files) in {output}, checked in {result.seconds:.2f} s")
     elif not args.quiet:

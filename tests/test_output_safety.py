@@ -220,3 +220,14 @@ def test_a_manifest_of_the_first_format_is_read():
     assert parse_manifest(text, "m")["index.html"].digest == "a" * 40
     with pytest.raises(OutputError):
         parse_manifest(text + f"{'a' * 40} index.html\n", "m")  # a path twice
+
+
+def test_the_command_line_says_which_files_it_kept(built, capsys):
+    from generator.cli import main
+
+    root, output = built
+    (output / "notes.txt").write_text("mine", encoding="utf-8")
+    department = root / "content/departments/100/department.yaml"
+    department.write_text(department.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert main(["build", "--quiet", "--source", str(root), "--output", str(output)]) == 0
+    assert str(output / "notes.txt") in capsys.readouterr().err
