@@ -321,6 +321,10 @@ CASES = [
     # At the first byte that is not UTF-8: the name on line 3.
     Case("yaml.encoding", (Reencode(P_TS, "gbk"),),
          At(P_TS, "name: " + "其他商品和服务支出".encode("gbk").decode("utf-8", errors="replace"))),
+    # A figure typed with a full-width digit, and a year folder named in full-width digits.
+    case("schema.non-ascii-digit", P_TS, "fiscal_funds: 0.36", "fiscal_funds: 0.３6"),
+    Case("content.non-ascii-digit", (Write("content/departments/731/２０２６/disclosure.yaml", "title: x\nscope: targets\n"),),
+         At("content/departments/731/２０２６/disclosure.yaml")),
     # A file with only a comment in it.
     Case("schema.empty", (Delete(f"{ZJK}/glossary.yaml"), Write(f"{ZJK}/glossary.yaml", "# 待补充\n")),
          At(f"{ZJK}/glossary.yaml")),
