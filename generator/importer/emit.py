@@ -31,6 +31,17 @@ class EmitError(Exception):
     pass
 
 
+class Blank:
+    """A field the format needs that the document does not give: written as `~` with a
+    comment saying so, for the editor to fill in (never an invented value)."""
+
+    def __init__(self, why: str):
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"Blank({self.why!r})"
+
+
 def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -39,6 +50,8 @@ def _text(value: Any) -> str:
 
 def _blank(value: Any) -> bool:
     """A blank cell is left out; an empty list (an empty table's rows) is kept."""
+    if isinstance(value, Blank):
+        return False
     if isinstance(value, dict):
         return not any(not _blank(v) for v in value.values())
     return value is None or (isinstance(value, str) and value == "")
@@ -86,7 +99,9 @@ def _mapping(data: dict, indent: str, first_prefix: str | None = None) -> str:
         lead = indent
         if first_prefix is not None and not out:
             lead = first_prefix
-        if isinstance(value, dict):
+        if isinstance(value, Blank):
+            out.append(f"{lead}{key}: ~  # {value.why}\n")
+        elif isinstance(value, dict):
             out.append(f"{lead}{key}:\n" + _mapping(value, indent + "  "))
         elif isinstance(value, list):
             out.append(_sequence(key, value, lead, indent))
@@ -114,7 +129,7 @@ def _sequence(key: str, items: list, lead: str, indent: str) -> str:
 def emit(data: dict) -> str:
     """The YAML text of one content file; raises EmitError if it would not read back."""
     text = _mapping(data, "")
-    if plain(parse(text)) != normalised(data):
+    if normalised(plain(parse(text))) != normalised(data):
         raise EmitError("the YAML written does not read back as the data given")
     return text
 
@@ -122,7 +137,7 @@ def emit(data: dict) -> str:
 def normalised(data: Any) -> Any:
     """The data as the portal's reader sees it: text leaves, blanks gone."""
     if isinstance(data, dict):
-        return {k: normalised(v) for k, v in data.items() if not _blank(v)}
+        return {k: normalised(v) for k, v in data.items() if not _blank(v) and not isinstance(v, Blank)}
     if isinstance(data, list):
         return [normalised(v) for v in data]
     return _text(data)
