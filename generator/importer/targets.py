@@ -1,0 +1,255 @@
+"""Performance targets from rows of cells and lines of text, whatever the source.
+
+A project's target table arrives as rows of cell texts (from a Word table, from the text
+Word extracts, from a PDF's tab-separated lines); its fields are found by their labels
+(项目编码, 预算数, 资金支出计划, 一级指标 …), never by fixed positions. The department goals
+(第一部分) arrive as lines: headings, numbered titles, 绩效目标：/绩效指标： lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.importer.layout import FigureError, Cell, figure, norm
+from generator.importer.report import BLANK, ERROR, SKIPPED, Imported
+from generator.schema import PLAN_MONTHS
+from generator.tables import MONEY
+
+
+@dataclass
+class TRow:
+    cells: list[str]
+    place: str
+
+
+HEADING = re.compile(r"^\s*(\d+)\s*[.、．]\s*(.+?)绩效目标表\s*$")
+UNIT_LINE = re.compile(r"^\d{6}\S+$")
+_INDICATOR_LABELS = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "name",
+    "绩效指标描述": "description",
+    "指标值": "value",
+    "指标值确定依据": "basis",
+    "依据": "basis",
+}
+_MONTHS = {norm(label): key for key, label in PLAN_MONTHS}
+_NUMBERED = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
+
+
+def heading(text: str) -> tuple[int, str] | None:
+    match = HEADING.match(text)
+    return (int(match.group(1)), match.group(2).strip()) if match else None
+
+
+def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Imported) -> dict | None:
+    project: dict = {"seq": str(seq), "code": None, "name": None, "unit": None}
+    fields = _Fields(project, out)
+    state = ""
+    plan_labels: dict[int, str] = {}
+    header: dict[int, str] = {}
+    pending: TRow | None = None  # a row Word's text split at an empty paragraph in a cell
+    for row in rows:
+        if state == "indicators" and header:
+            if pending is not None:
+                row = TRow(pending.cells + row.cells, pending.place)
+                pending = None
+            if len(row.cells) < len(header) and "一级指标" not in [norm(c) for c in row.cells]:
+                pending = row
+                continue
+        cells = [c.strip() for c in row.cells]
+        keys = [norm(c) for c in cells]
+        if not any(cells):
+            continue
+        if state == "indicators" and keys[0] != "一级指标" and "一级指标" not in keys:
+            _indicator(project, header, row, out)
+            continue
+        if "一级指标" in keys:
+            header = {i: _INDICATOR_LABELS[k] for i, k in enumerate(keys) if k in _INDICATOR_LABELS}
+            _split_merged_header(cells, header)
+            state = "indicators"
+            continue
+        if state == "plan":
+            for i, key in plan_labels.items():
+                if i < len(cells) and cells[i]:
+                    project.setdefault("spending_plan", {})[key] = cells[i]
+            state = ""
+            continue
+        if state == "purpose" and not any(k in ("资金支出计划(%)", "绩效目标") for k in keys[:1]):
+            text = "".join(c for c, k in zip(cells, keys) if c and k != "预算规模及资金用途")
+            project["purpose"] = text
+            state = ""
+            continue
+        if keys[0] == "资金支出计划(%)" or "3月底" in keys:
+            plan_labels = {i: _MONTHS[k] for i, k in enumerate(keys) if k in _MONTHS}
+            state = "plan"
+            continue
+        if keys[0] == "绩效目标":
+            project["goals"] = split_goals(" ".join(c for c in cells[1:] if c) if len(cells) > 1 else "")
+            continue
+        if fields.take(cells, keys, row.place):
+            if "budget" in project and "purpose" not in project:
+                state = "purpose"
+            continue
+        out.add(row.place, "importer.row-unplaced", SKIPPED, text=" | ".join(c for c in cells if c)[:60])
+    if pending is not None:
+        _indicator(project, header, pending, out)
+    name = project.get("name") or title
+    if not project.get("name"):
+        project["name"] = title
+    if not project.get("indicators"):
+        out.add(place, "importer.table-truncated", ERROR, name=name)
+        return None
+    if not project.get("code"):
+        project.pop("code")
+    order = ("seq", "code", "name", "unit", "budget", "fiscal_funds", "other_funds", "purpose", "spending_plan", "goals", "indicators")
+    return {k: project[k] for k in order if k in project and project[k] is not None}
+
+
+class _Fields:
+    """Label cells followed by their value: 项目编码 X, 项目名称 Y, 预算数 37.50, …"""
+
+    LABELS = {"项目编码": "code", "项目名称": "name", "预算数": "budget", "其中:财政资金": "fiscal_funds", "财政资金": "fiscal_funds", "其他资金": "other_funds"}
+    MONEY_KEYS = {"budget", "fiscal_funds", "other_funds"}
+
+    def __init__(self, project: dict, out: Imported):
+        self.project = project
+        self.out = out
+
+    def take(self, cells: list[str], keys: list[str], place: str) -> bool:
+        took = False
+        for i, key in enumerate(keys):
+            field = self.LABELS.get(key)
+            if field is None:
+                if i == 0 and UNIT_LINE.match(cells[i]) and not self.project.get("unit"):
+                    self.project["unit"] = cells[i]
+                    took = True
+                elif key in ("单位:万元", "预算规模及资金用途"):
+                    took = True
+                continue
+            value = cells[i + 1] if i + 1 < len(cells) else ""
+            took = True
+            if field in self.MONEY_KEYS:
+                try:
+                    self.project[field] = figure(Cell(value, place), MONEY)
+                except FigureError as problem:
+                    self.out.add(place, problem.key, **problem.params)
+            else:
+                self.project[field] = value or None
+        return took
+
+
+def _split_merged_header(cells: list[str], header: dict[int, str]) -> None:
+    """PDF text sometimes prints 指标值 and 依据 in one cell (`指标值 依据`)."""
+    for i, cell in enumerate(cells):
+        if norm(cell) in ("指标值依据", "指标值指标值确定依据"):
+            header[i] = "value+basis"
+
+
+def _indicator(project: dict, header: dict[int, str], row: TRow, out: Imported) -> None:
+    cells = [c.strip() for c in row.cells]
+    if len(cells) < len(header):
+        out.add(row.place, "importer.row-short", ERROR, cells=len(cells), expected=len(header))
+        return
+    record: dict = {}
+    for i, key in header.items():
+        record[key] = cells[i] if i < len(cells) else ""
+    extra = [c for i, c in enumerate(cells) if i not in header and c]
+    if extra:
+        out.add(row.place, "importer.cell-unplaced", SKIPPED, text=" | ".join(extra))
+    if "value+basis" in record:
+        value, _, basis = record.pop("value+basis").partition(" ")
+        record["value"], record["basis"] = value, basis
+    previous = project.get("indicators", [])[-1] if project.get("indicators") else {}
+    for key in ("level1", "level2"):
+        if not record.get(key):
+            record[key] = previous.get(key, "")
+    ordered = {k: record.get(k) or None for k in ("level1", "level2", "name", "description", "value", "basis")}
+    project.setdefault("indicators", []).append(ordered)
+
+
+def split_goals(text: str) -> list[str]:
+    """`1.…\\n2.…` or `1.… 2.…` as items; an unnumbered line continues the item above."""
+    items: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        parts = _split_numbered(line, len(items) + 1)
+        if items and not _NUMBERED.match(parts[0]):
+            items[-1] += parts.pop(0)
+        items.extend(parts)
+    return items
+
+
+def _split_numbered(line: str, first: int) -> list[str]:
+    parts, n, rest = [], first + 1, line
+    while True:
+        match = re.search(rf"\s+(?={n}\s*[.、．])", rest)
+        if not match:
+            parts.append(rest)
+            return parts
+        parts.append(rest[: match.start()])
+        rest = rest[match.end() :]
+        n += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# 第一部分 部门整体绩效目标
+
+_ITEM_GOAL = re.compile(r"^绩效目标[:：]\s*")
+_ITEM_INDICATOR = re.compile(r"^绩效指标[:：]\s*")
+
+
+def read_goals(lines: list[tuple[str, str]], out: Imported) -> dict:
+    """lines: (text, place) from 总体绩效目标 to the end of 工作保障措施, headings included."""
+    goals: dict = {"overall": [], "items": [], "measures": []}
+    section = ""
+    last: tuple[str, object] | None = None
+    for text, place in lines:
+        t = text.strip()
+        if not t:
+            continue
+        key = norm(t)
+        if "总体绩效目标" in key and len(key) < 16:
+            section = "overall"
+            continue
+        if "分项绩效目标" in key and len(key) < 16:
+            section = "items"
+            continue
+        if "工作保障措施" in key and len(key) < 16:
+            section = "measures"
+            continue
+        if section == "overall":
+            goals["overall"].append(t)
+        elif section == "items":
+            item = goals["items"][-1] if goals["items"] else None
+            if _ITEM_GOAL.match(t) and item is not None:
+                item["goal"] = _ITEM_GOAL.sub("", t)
+                last = (item, "goal")
+            elif _ITEM_INDICATOR.match(t) and item is not None:
+                item["indicator"] = _ITEM_INDICATOR.sub("", t)
+                last = (item, "indicator")
+            elif _NUMBERED.match(t):
+                goals["items"].append({"title": t, "goal": None, "indicator": None})
+                last = (goals["items"][-1], "title")
+            elif last is not None:
+                last[0][last[1]] += t  # a line Word wrapped inside a paragraph
+            else:
+                out.add(place, "importer.line-unplaced", SKIPPED, text=t[:60])
+        elif section == "measures":
+            if _NUMBERED.match(t) or not goals["measures"]:
+                goals["measures"].append(t)
+            else:
+                goals["measures"][-1] += t
+        else:
+            out.add(place, "importer.line-unplaced", SKIPPED, text=t[:60])
+    result: dict = {}
+    if goals["overall"]:
+        result["overall"] = "\n\n".join(goals["overall"]) + "\n"
+    if goals["items"]:
+        result["items"] = goals["items"]
+    if goals["measures"]:
+        result["measures"] = goals["measures"]
+    return result
