@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from generator.importer.report import BLANK, ERROR, SKIPPED, Imported
+from generator.importer.report import BLANK, ERROR, SKIPPED, WARNING, Imported
 from generator.tables import CODE, MONEY, NUMBER, TEXT, TABLE_KINDS, TableKind
 
 
@@ -127,9 +127,15 @@ def row_texts(row: Row) -> list[str]:
     return [norm(c.text) for c in row]
 
 
+DEPARTMENT_LINE = re.compile(r"^(\d{3,6})\s*([^\d\s:：]\S*)$")
+
+
 def _is_preamble(row: Row) -> bool:
     texts = [t for t in row_texts(row) if t]
-    return any(t.startswith(_SKIP_LINE) or "单位:万元" in t or "单位:元" in t for t in texts)
+    if len(texts) == 1 and DEPARTMENT_LINE.match(next(c.text.strip() for c in row if c.text.strip())):
+        return True  # "731 张家口市科学技术协会" above the header of a published table
+    # "单位：万元" beside the department, not "价值(金额单位:万元)" in a header cell
+    return any(t.startswith(_SKIP_LINE) or ("单位:" in t and "(" not in t) for t in texts)
 
 
 def _is_column_numbers(row: Row) -> bool:
@@ -191,14 +197,22 @@ def _is_note(row: Row) -> bool:
     return bool(texts) and texts[0].startswith(("注：", "注:", "说明：", "备注"))
 
 
-def column_paths(grid: list[Row], header: tuple[int, int]) -> list[str]:
+def column_paths(grid: list[Row], header: tuple[int, int], fill_gaps: bool = False) -> list[str]:
+    """Each column's header read top-down. fill_gaps: text without merges (a PDF's) leaves a
+    group header's covered cells empty; an empty cell of an upper header row under which
+    the row below names a column takes the group on its left."""
     width = max((len(r) for r in grid), default=0)
+    rows = [[norm(grid[r][c].text) if c < len(grid[r]) else "" for c in range(width)] for r in range(header[0], header[1] + 1)]
+    if fill_gaps:
+        for upper, lower in zip(rows, rows[1:]):
+            for c in range(1, width):
+                if not upper[c] and lower[c] and upper[c - 1]:
+                    upper[c] = upper[c - 1]
     paths = []
     for col in range(width):
         parts: list[str] = []
-        for r in range(header[0], header[1] + 1):
-            row = grid[r]
-            t = norm(row[col].text) if col < len(row) else ""
+        for row in rows:
+            t = row[col]
             if t and (not parts or parts[-1] != t):
                 parts.append(t)
         paths.append("/".join(parts))
@@ -215,6 +229,7 @@ _TOKENS = {
     "expenditure_item": ("项目",),
     "income": ("预算数", "金额"),
     "expenditure": ("预算数", "金额"),
+    "value": ("价值",),
 }
 
 
@@ -278,15 +293,15 @@ def place_columns(kind: TableKind, paths: list[str], place: str, out: Imported) 
 # Rows
 
 
-def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out: Imported) -> dict | None:
+def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out: Imported, fill_gaps: bool = False) -> dict | None:
     """One standard table as content data ({note, rows}); problems go to `out`."""
     layout = find_layout(grid, title_row)
     if layout.unit is None and kind.unit:
-        out.add(place, "importer.no-unit", BLANK, unit=kind.unit)
+        out.add(place, "importer.no-unit", WARNING, unit=kind.unit)
     elif layout.unit != kind.unit and kind.key != "assets":
         out.add(place, "importer.wrong-unit", unit=layout.unit, expected=kind.unit)
         return None
-    paths = column_paths(grid, layout.header)
+    paths = column_paths(grid, layout.header, fill_gaps)
     columns = place_columns(kind, paths, place, out)
     if columns is None:
         return None
@@ -306,8 +321,10 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
         if _is_note(row):
             notes.append(" ".join(c.text.strip() for c in row if c.text.strip()))
             continue
-        if _is_column_numbers(row) or _repeats_header(row, grid, layout):
+        if _is_column_numbers(row) or _is_preamble(row) or _repeats_header(row, grid, layout):
             out.add(row[0].place, "importer.repeated-header", SKIPPED)
+            continue
+        if rows and _continues(kind, row, columns, rows[-1]):
             continue
         record = _read_row(kind, row, columns, last_parts, out)
         for col, cell in enumerate(row):
@@ -321,9 +338,22 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
     return data
 
 
+def _continues(kind: TableKind, row: Row, columns: Columns, previous: dict) -> bool:
+    """A PDF wraps a long name onto a line of its own, without 序号: only text cells are
+    filled, and they are the tails of the row above."""
+    if not columns.skipped or any(c < len(row) and row[c].text.strip() for c in columns.skipped):
+        return False
+    filled = {k: row[c].text.strip() for k, c in columns.by_key.items() if c < len(row) and row[c].text.strip()}
+    if not filled or any(kind.column(k).kind != TEXT for k in filled):
+        return False
+    for key, text in filled.items():
+        previous[key] = (previous.get(key) or "") + text
+    return True
+
+
 def _repeats_header(row: Row, grid: list[Row], layout: Layout) -> bool:
     texts = [t for t in row_texts(row) if t]
-    header_texts = {t for r in range(*layout.header) for t in row_texts(grid[r]) if t}
+    header_texts = {t for r in range(layout.header[0], layout.header[1] + 1) for t in row_texts(grid[r]) if t}
     return bool(texts) and all(t in header_texts for t in texts) and not any(_PLAIN_NUMBER.fullmatch(t) for t in texts)
 
 

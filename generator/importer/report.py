@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 ERROR = "error"
 SKIPPED = "skipped"
 BLANK = "blank"
+WARNING = "warning"
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,19 @@ def heading(text: str) -> tuple[int, str] | None:
     return (int(match.group(1)), match.group(2).strip()) if match else None
 
 
+WRAP = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def unwrap(data):
+    """A space between two Chinese characters is where a PDF wrapped a line inside a cell
+    or a paragraph (written Chinese puts none there): taken out."""
+    if isinstance(data, dict):
+        return {k: unwrap(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [unwrap(v) for v in data]
+    return WRAP.sub("", data) if isinstance(data, str) else data
+
+
 def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Imported) -> dict | None:
     project: dict = {"seq": str(seq), "code": None, "name": None, "unit": None}
     fields = _Fields(project, out)
@@ -50,6 +63,7 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
     plan_labels: dict[int, str] = {}
     header: dict[int, str] = {}
     pending: TRow | None = None  # a row Word's text split at an empty paragraph in a cell
+    repeated = False
     for row in rows:
         if state == "indicators" and header:
             if pending is not None:
@@ -63,9 +77,11 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
         if not any(cells):
             continue
         if state == "indicators" and keys[0] != "一级指标" and "一级指标" not in keys:
-            _indicator(project, header, row, out)
+            _indicator(project, header, row, out, repeated)
+            repeated = False
             continue
         if "一级指标" in keys:
+            repeated = state == "indicators"  # the header again, at a page break
             header = {i: _INDICATOR_LABELS[k] for i, k in enumerate(keys) if k in _INDICATOR_LABELS}
             _split_merged_header(cells, header)
             state = "indicators"
@@ -147,8 +163,18 @@ def _split_merged_header(cells: list[str], header: dict[int, str]) -> None:
             header[i] = "value+basis"
 
 
-def _indicator(project: dict, header: dict[int, str], row: TRow, out: Imported) -> None:
+_LEVEL1 = ("产出指标", "效益指标", "满意度指标")
+_VALUE_THEN_BASIS = re.compile(r"^([≥≤<>=＞＜]?\s*\d+(?:\.\d+)?\s*(?:%|[^\s\d]{1,3})?)\s+(\S.*)$")
+
+
+def _indicator(project: dict, header: dict[int, str], row: TRow, out: Imported, after_header: bool = False) -> None:
     cells = [c.strip() for c in row.cells]
+    if cells and cells[0].endswith("指标") and cells[0] not in _LEVEL1:
+        # a PDF row that lost its empty 一级 cell and gained one after 描述: put it back
+        cells = [""] + cells
+        gap = next((i for i in range(4, len(cells)) if not cells[i]), None)
+        if gap is not None and len(cells) > len(header):
+            del cells[gap]
     if len(cells) < len(header):
         out.add(row.place, "importer.row-short", ERROR, cells=len(cells), expected=len(header))
         return
@@ -158,15 +184,43 @@ def _indicator(project: dict, header: dict[int, str], row: TRow, out: Imported) 
     extra = [c for i, c in enumerate(cells) if i not in header and c]
     if extra:
         out.add(row.place, "importer.cell-unplaced", SKIPPED, text=" | ".join(extra))
-    if "value+basis" in record:
-        value, _, basis = record.pop("value+basis").partition(" ")
-        record["value"], record["basis"] = value, basis
     previous = project.get("indicators", [])[-1] if project.get("indicators") else {}
+    if previous and not any(record.get(k) for k in ("level1", "level2", "name", "description")):
+        if after_header and not previous.get("basis"):
+            # the tail of a cell whose head the page before did not print: not placeable
+            out.add(row.place, "importer.cell-unplaced", SKIPPED, text=" | ".join(c for c in cells if c))
+        else:
+            _wrapped_tail(previous, record)
+        return
+    if "value+basis" in record:
+        record["value"], record["basis"] = _value_and_basis(record.pop("value+basis"))
+    elif "value" not in header.values() and record.get("basis"):
+        record["value"], record["basis"] = _value_and_basis(record["basis"])
     for key in ("level1", "level2"):
         if not record.get(key):
             record[key] = previous.get(key, "")
     ordered = {k: record.get(k) or None for k in ("level1", "level2", "name", "description", "value", "basis")}
     project.setdefault("indicators", []).append(ordered)
+
+
+def _value_and_basis(text: str) -> tuple[str, str | None]:
+    """`≥30 次 市科协 2024 年工作安排`: a PDF printed 指标值 and 依据 in one cell."""
+    match = _VALUE_THEN_BASIS.match(text)
+    return (match.group(1), match.group(2)) if match else (text, None)
+
+
+def _wrapped_tail(previous: dict, record: dict) -> None:
+    """A PDF line holding only the end of the row above (`→→→→→满意度`): the tail of its
+    指标值 or 依据; where the row above has no 依据 yet, it is the 依据 printed below."""
+    for key in ("value", "value+basis", "basis"):
+        text = record.get(key)
+        if not text:
+            continue
+        if key in ("value", "value+basis") and not previous.get("basis"):
+            previous["basis"] = text
+        else:
+            target = "basis" if key == "value+basis" else key
+            previous[target] = (previous.get(target) or "") + text
 
 
 def split_goals(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from generator.importer.layout import Cell, identify, norm, read_table
 from generator.importer.report import BLANK, ERROR, SKIPPED, Imported
-from generator.importer.targets import TRow, UNIT_LINE, heading, read_goals, read_project
+from generator.importer.targets import TRow, heading, read_goals, read_project, unwrap
 from generator.tables import STANDARD_TABLES
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -74,7 +74,7 @@ def _word_rows(lines: list[str], start: int) -> list[tuple[str, object]]:
     return items
 
 
-def projects_from_rows(items: list[tuple[str, object]], out: Imported) -> None:
+def projects_from_rows(items: list[tuple[str, object]], out: Imported, pdf: bool = False) -> None:
     """Group rows under their project heading and read each project table."""
     current: tuple[int, str, str] | None = None
     rows: list[TRow] = []
@@ -87,6 +87,8 @@ def projects_from_rows(items: list[tuple[str, object]], out: Imported) -> None:
         project = read_project(rows, seq, title, place, out)
         if project is None:
             return
+        if pdf:
+            project = unwrap(project)
         key = project.get("code") or f"p{seq:02d}"
         if f"projects/{key}.yaml" in out.files:
             out.add(place, "importer.project-twice", ERROR, key=key)
