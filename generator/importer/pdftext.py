@@ -129,7 +129,7 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[tuple[str, str]]
         text = lines[i].strip()
         if not text:
             continue
-        if joinable and paras and not _heading(text):
+        if joinable and paras and not _heading(text) and "\t" not in lines[i]:
             paras[-1] = (paras[-1][0] + text, paras[-1][1])
         else:
             paras.append((text, f"line {i + 1}"))
