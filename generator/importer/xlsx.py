@@ -43,7 +43,7 @@ def read_workbook(path: Path) -> Imported:
         _department(grid, title_row, out)
     for kind in STANDARD_TABLES:
         if kind.key not in found:
-            out.add(str(path.name), "importer.sheet-missing", ERROR, number=kind.number, table=kind.title)
+            out.add(str(path.name), "importer.sheet-missing", ERROR, number="一二三四五六七八九"[kind.number - 1], table=kind.title)
     return out
 
 

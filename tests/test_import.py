@@ -1,0 +1,269 @@
+"""`disclose import`: seed texts reproduce the sample, generated workbooks and Word files
+round-trip to identical YAML, bad documents fail with a report line and write nothing.
+
+The .xlsx and .docx files here are GENERATED from the sample's YAML by
+tests/fixtures/make_import_fixtures.py and make_docx_fixtures.py (no original files are
+at hand); the .txt files are the seed texts themselves.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("openpyxl")
+pytest.importorskip("docx")
+
+from conftest import ROOT, SEEDS  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from make_docx_fixtures import build_docx  # noqa: E402
+from make_import_fixtures import build_workbook  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+import import_fidelity  # noqa: E402
+from generator.cli import main  # noqa: E402
+from generator.importer.emit import emit, normalised  # noqa: E402
+from generator.importer.layout import Cell, FigureError, figure  # noqa: E402
+from generator.tables import MONEY  # noqa: E402
+from generator.yamlsource import parse, plain  # noqa: E402
+
+SAMPLE = ROOT / "content" / "departments"
+ZJK = SAMPLE / "731" / "2025"
+
+
+def _site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    return site
+
+
+def _run(path: Path, site: Path, dept: str, year: str, *extra: str) -> int:
+    return main(["import", str(path), "--department", dept, "--year", year, "--source", str(site), *extra])
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*.yaml"))} if folder.exists() else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# The YAML writer
+
+
+# The sample writes a short Tianjin 资金用途 as a plain scalar and a long one folded; the
+# writer folds every one (as the other 52 files do). acknowledgements.yaml carries comments.
+STYLE_EXCEPTIONS = {"acknowledgements.yaml"} | {f"p{n:02d}.yaml" for n in (1, 2, 4, 7, 8, 9, 10, 11, 12)}
+
+
+def test_writer_reproduces_the_sample_files_byte_for_byte():
+    files = sorted(SAMPLE.rglob("*.yaml"))
+    same = [p for p in files if p.name not in STYLE_EXCEPTIONS]
+    assert len(same) >= 70
+    for path in same:
+        text = path.read_text(encoding="utf-8")
+        assert emit(plain(parse(text))) == text, path
+
+
+def test_writer_quotes_what_yaml_would_misread():
+    data = {"rows": [{"code": "205", "name": "a, b", "total": Decimal("1.50")}], "title": "- x: y", "scope": "no"}
+    text = emit(data)
+    assert '{code: "205", name: "a, b", total: 1.50}' in text
+    assert normalised(plain(parse(text))) == normalised(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures: exact decimals, blank is not zero
+
+
+@pytest.mark.parametrize(
+    "cell, text",
+    [
+        (Cell("1,454.54", "A1"), "1454.54"),
+        (Cell("0.00", "A1"), "0.00"),
+        (Cell("", "A1"), None),
+        (Cell("67.9", "A1", number=67.9, decimals=2), "67.90"),
+        (Cell("1454.54", "A1", number=1454.54, decimals=2), "1454.54"),
+        (Cell("12000", "A1", number=12000, decimals=0), "12000"),
+    ],
+)
+def test_figures_as_published(cell, text):
+    assert figure(cell, MONEY) == text
+
+
+@pytest.mark.parametrize("cell", [Cell("1,234.5", "A1"), Cell("12,34.50", "A1"), Cell("约5万", "A1"), Cell("1.234", "A1", number=1.234, decimals=2)])
+def test_figures_that_are_not_as_published(cell):
+    with pytest.raises(FigureError):
+        figure(cell, MONEY)
+
+
+# ---------------------------------------------------------------------------------------------
+# Seed texts against the sample
+
+
+@pytest.mark.parametrize("seed, dept, year", import_fidelity.SEEDS)
+def test_seed_text_reproduces_the_sample(seed, dept, year):
+    result = import_fidelity.compare(seed, dept, year)
+    share = result["identical"] / result["fields"]
+    unexplained = [d for d in result["differences"] if d[3] == "UNEXPLAINED"]
+    assert not unexplained, unexplained
+    assert share >= 0.99, (share, result["differences"])
+    assert result["fields"] > 600
+
+
+def test_pdf_text_lists_what_it_leaves_out():
+    from generator.importer import read_document
+
+    imported = read_document(SEEDS / "zhangjiakou-kexie-2025.txt")
+    places = {p.place for p in imported.problems}
+    assert "line 7" in places  # a line of the table of contents
+    assert "line 697" in places  # `度调查`, the tail of a cell whose head the page before lost
+    assert not imported.errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Round trips
+
+
+@pytest.mark.parametrize("layout", ["export", "split"])
+def test_workbook_round_trip_gives_identical_yaml(tmp_path, layout):
+    book = build_workbook(ZJK, "731张家口市科学技术协会", "2025", tmp_path / f"{layout}.xlsx", layout)
+    site = _site(tmp_path)
+    assert _run(book, site, "731", "2025") == 0
+    written = _files(site / "content" / "departments" / "731" / "2025" / "tables")
+    assert written == _files(ZJK / "tables")
+    assert len(written) == 11
+
+
+@pytest.mark.parametrize("dept, year", [("405001", "2026"), ("569301", "2022"), ("731", "2025")])
+def test_docx_round_trip_gives_identical_yaml(tmp_path, dept, year):
+    source = SAMPLE / dept / year
+    document = build_docx(source, tmp_path / "targets.docx")
+    site = _site(tmp_path)
+    assert _run(document, site, dept, year) == 0
+    target = site / "content" / "departments" / dept / year
+    expected = {rel: text for rel, text in _files(source).items() if rel.startswith("projects/") or rel == "goals.yaml"}
+    written = {rel: text for rel, text in _files(target).items() if rel in expected}
+    assert written.keys() == expected.keys()
+    for rel, text in expected.items():
+        if Path(rel).name in STYLE_EXCEPTIONS:
+            assert normalised(plain(parse(written[rel]))) == normalised(plain(parse(text))), rel
+        else:
+            assert written[rel] == text, rel
+
+
+def test_new_department_gets_marked_blanks_never_invented_values(tmp_path):
+    site = _site(tmp_path)
+    assert _run(SEEDS / "tianjin-kexie-2022.txt", site, "569301", "2022") == 0
+    department = (site / "content" / "departments" / "569301" / "department.yaml").read_text(encoding="utf-8")
+    disclosure = (site / "content" / "departments" / "569301" / "2022" / "disclosure.yaml").read_text(encoding="utf-8")
+    assert "name: 天津市科学技术协会\n" in department
+    assert "region: ~  #" in department
+    assert "title: ~  #" in disclosure
+
+
+def test_never_overwrites_without_force(tmp_path, capsys):
+    site = _site(tmp_path)
+    seed = SEEDS / "tangshan-kexie-2026.txt"
+    assert _run(seed, site, "405001", "2026") == 0
+    project = site / "content" / "departments" / "405001" / "2026" / "projects" / "13020026P00TPXR10005F.yaml"
+    project.write_text("edited\n", encoding="utf-8")
+    capsys.readouterr()
+    assert _run(seed, site, "405001", "2026") == 1
+    assert project.read_text(encoding="utf-8") == "edited\n"
+    assert "13020026P00TPXR10005F.yaml" in capsys.readouterr().err
+    assert _run(seed, site, "405001", "2026", "--force") == 0
+    assert project.read_text(encoding="utf-8").startswith("seq: 1\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad documents: a clear report line, a non-zero exit, nothing written
+
+
+def _export_book(tmp_path: Path):
+    path = build_workbook(ZJK, "731张家口市科学技术协会", "2025", tmp_path / "book.xlsx", "export")
+    return path, load_workbook(path)
+
+
+def _sheet_missing(book):
+    del book["表五"]
+    return "book.xlsx: error: 缺少工作表：表五", "importer.sheet-missing"
+
+
+def _shifted_header(book):
+    ws = book["表五"]  # 合计 / 基本支出 / 项目支出 moved one column right of their figures
+    for rng in ("D4:D5", "E4:E5", "F4:F5"):
+        ws.unmerge_cells(rng)
+    for col in (6, 5, 4):
+        ws.cell(4, col + 1).value = ws.cell(4, col).value
+    ws.cell(4, 4).value = None
+    return "表五", "importer.c"
+
+
+def _merged_figures(book):
+    ws = book["表五"]
+    ws.merge_cells("E9:F9")
+    return "表五!E9", "importer.merged-figures"
+
+
+def _text_figure(book):
+    ws = book["表三"]
+    ws["E8"].value = "1,234.5"
+    return "表三!E8", "importer.figure-decimals"
+
+
+@pytest.mark.parametrize("damage", [_sheet_missing, _shifted_header, _merged_figures, _text_figure])
+def test_bad_workbook_fails_with_its_place_and_writes_nothing(tmp_path, capsys, damage):
+    path, book = _export_book(tmp_path)
+    place, key = damage(book)
+    book.save(path)
+    site = _site(tmp_path)
+    capsys.readouterr()
+    assert _run(path, site, "731", "2025") == 1
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if ": error: " in line]
+    assert any(line.startswith(place) for line in lines), err
+    assert not (site / "content" / "departments" / "731").exists()
+    from generator.importer import read_document
+
+    assert any(p.key.startswith(key) for p in read_document(path).errors)
+
+
+def test_truncated_word_table_fails_and_writes_nothing(tmp_path, capsys):
+    project = plain(parse((SAMPLE / "405001" / "2026" / "projects" / "13020026P00TPXR10005F.yaml").read_text(encoding="utf-8")))
+    whole = dict(project, seq="2", code="13020026P00TPXR10005X")
+    cut = dict(project, indicators=[])  # the table stops after its header row
+    document = build_docx(SAMPLE / "405001" / "2026", tmp_path / "cut.docx", projects=[cut, whole])
+    site = _site(tmp_path)
+    capsys.readouterr()
+    assert _run(document, site, "405001", "2026") == 1
+    err = capsys.readouterr().err
+    assert "paragraph" in err and "唐山市老科协经费" in err
+    assert not (site / "content").exists() or not any((site / "content").rglob("*.yaml"))
+
+
+def test_truncated_row_in_text_fails(tmp_path, capsys):
+    lines = (SEEDS / "tangshan-kexie-2026.txt").read_text(encoding="utf-8").split("\n")
+    # the last indicator row of the last project loses its last three cells
+    last = max(i for i, line in enumerate(lines) if line.startswith("\t") and line.strip() == "单位工作计划")
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(lines[: last - 2]) + "\n", encoding="utf-8")
+    site = _site(tmp_path)
+    capsys.readouterr()
+    assert _run(cut, site, "405001", "2026") == 1
+    err = capsys.readouterr().err
+    assert f"line {last - 4}: error:" in err or "error" in err
+    assert not (site / "content").exists() or not any((site / "content").rglob("*.yaml"))
+
+
+def test_unknown_kind_of_file(tmp_path, capsys):
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF")
+    assert _run(path, _site(tmp_path), "1", "2025") == 1
+    assert "x.pdf" in capsys.readouterr().err
