@@ -313,6 +313,10 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
     rows: list[dict] = []
     notes: list[str] = []
     used = set(columns.by_key.values()) | set(columns.code_parts) | set(columns.skipped)
+    headless = _headless_figures(grid, layout, paths, used)
+    for col, cell in headless.items():
+        out.add(cell.place, "importer.column-no-header", column=col + 1, text=cell.text.strip())
+    used |= set(headless)
     last_parts: list[str] = []
     for r in range(layout.first_data, len(grid)):
         row = grid[r]
@@ -336,6 +340,20 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
         data["note"] = "\n".join(notes)
     data["rows"] = rows
     return data
+
+
+def _headless_figures(grid: list[Row], layout: Layout, paths: list[str], used: set[int]) -> dict[int, Cell]:
+    """Columns holding figures under no header: a header shifted off its figures. Said
+    once per column, at its first figure."""
+    found: dict[int, Cell] = {}
+    for r in range(layout.first_data, len(grid)):
+        for col, cell in enumerate(grid[r]):
+            has_header = col < len(paths) and paths[col] != ""
+            if col in used or col in found or has_header:
+                continue
+            if cell.number is not None or _PLAIN_NUMBER.fullmatch(cell.text.strip()) or _GROUPED_NUMBER.fullmatch(cell.text.strip()):
+                found[col] = cell
+    return found
 
 
 def _continues(kind: TableKind, row: Row, columns: Columns, previous: dict) -> bool:
