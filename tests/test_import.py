@@ -131,7 +131,7 @@ def test_pdf_text_lists_what_it_leaves_out():
 # Round trips
 
 
-@pytest.mark.parametrize("layout", ["export", "split"])
+@pytest.mark.parametrize("layout", ["export", "split", "indent"])
 def test_workbook_round_trip_gives_identical_yaml(tmp_path, layout):
     book = build_workbook(ZJK, "731张家口市科学技术协会", "2025", tmp_path / f"{layout}.xlsx", layout)
     site = _site(tmp_path)
