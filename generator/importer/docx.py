@@ -12,8 +12,7 @@ from pathlib import Path
 
 from generator.importer.layout import norm
 from generator.importer.report import Imported, ImportFailed
-from generator.importer.targets import TRow, heading, read_goals
-from generator.importer.text import projects_from_rows
+from generator.importer.targets import TRow, heading, projects_from_rows, read_goals
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

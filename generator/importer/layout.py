@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from generator.importer.report import BLANK, ERROR, SKIPPED, WARNING, Imported
-from generator.tables import CODE, MONEY, NUMBER, TEXT, TABLE_KINDS, TableKind
+from generator.importer.report import BLANK, SKIPPED, WARNING, Imported
+from generator.tables import MONEY, NUMBER, TEXT, TABLE_KINDS, TableKind
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,11 @@ class FigureError(Exception):
         self.params = params
 
 
-def figure(cell: Cell, kind: str) -> str | None:
-    """A figure's text as published (two decimals for money), or None for a blank cell."""
+def figure(cell: Cell, kind: str) -> Decimal | None:
+    """A figure as an exact decimal that keeps its published digits (Decimal("67.90") is
+    written 67.90), or None for a blank cell: blank is not 0.00."""
     if cell.number is not None and not isinstance(cell.number, bool):
-        return _stored_number(cell, kind)
+        return Decimal(_stored_number(cell, kind))
     text = cell.text.strip()
     if text == "":
         return None
@@ -85,7 +86,7 @@ def figure(cell: Cell, kind: str) -> str | None:
         raise FigureError("importer.not-a-figure", text=text)
     if kind == MONEY and "." in plain and len(plain.split(".")[1]) != 2:
         raise FigureError("importer.figure-decimals", text=text)
-    return plain
+    return Decimal(plain)
 
 
 def _stored_number(cell: Cell, kind: str) -> str:
@@ -105,11 +106,6 @@ def _stored_number(cell: Cell, kind: str) -> str:
     if decimals is None and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
-
-
-def money(text: str) -> Decimal:
-    """Check a figure's text once more as an exact decimal (never a float)."""
-    return Decimal(text)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,7 @@ import re
 
 from generator.importer.layout import DEPARTMENT_LINE, Cell, identify, norm, read_table
 from generator.importer.report import SKIPPED, Imported
-from generator.importer.targets import WRAP, TRow, heading, read_goals
-from generator.importer.text import projects_from_rows
+from generator.importer.targets import WRAP, TRow, heading, projects_from_rows, read_goals
 from generator.tables import TABLE_KINDS
 
 SECTION = re.compile(r"^[一二三四五六七八九十]+、")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from generator.importer.layout import FigureError, Cell, figure, norm
-from generator.importer.report import BLANK, ERROR, SKIPPED, Imported
+from generator.importer.report import ERROR, SKIPPED, Imported
 from generator.schema import PLAN_MONTHS
 from generator.tables import MONEY
 
@@ -307,3 +307,50 @@ def read_goals(lines: list[tuple[str, str]], out: Imported) -> dict:
     if goals["measures"]:
         result["measures"] = goals["measures"]
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Projects under their headings
+
+
+def projects_from_rows(items: list[tuple[str, object]], out: Imported, pdf: bool = False) -> None:
+    """Group rows under their project heading and read each project table."""
+    current: tuple[int, str, str] | None = None
+    rows: list[TRow] = []
+    units: list[str] = []
+
+    def finish() -> None:
+        if current is None:
+            return
+        seq, title, place = current
+        project = read_project(rows, seq, title, place, out)
+        if project is None:
+            return
+        if pdf:
+            project = unwrap(project)
+        key = project.get("code") or f"p{seq:02d}"
+        if f"projects/{key}.yaml" in out.files:
+            out.add(place, "importer.project-twice", ERROR, key=key)
+        out.files[f"projects/{key}.yaml"] = project
+        if project.get("unit") and project["unit"] not in units:
+            units.append(project["unit"])
+
+    for kind, item in items:
+        if kind == "heading":
+            finish()
+            current, rows = item, []
+        elif kind == "row":
+            if current is None:
+                out.add(item.place, "importer.row-unplaced", SKIPPED, text=" | ".join(item.cells)[:60])
+            else:
+                rows.append(item)
+        else:
+            text, place = item
+            if norm(text) not in ("预算项目绩效目标", "第二部分"):
+                out.add(place, "importer.line-unplaced", SKIPPED, text=text[:60])
+    finish()
+    if units:
+        match = re.match(r"^(\d{6})(\S+)$", units[0])
+        if match and not out.department.get("name"):
+            out.department.update(code=match.group(1), name=match.group(2))
+        out.department.setdefault("units", units)

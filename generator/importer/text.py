@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.importer.layout import Cell, identify, norm, read_table
-from generator.importer.report import BLANK, ERROR, SKIPPED, Imported
-from generator.importer.targets import TRow, heading, read_goals, read_project, unwrap
-from generator.tables import STANDARD_TABLES
+from generator.importer.layout import norm
+from generator.importer.report import Imported
+from generator.importer.targets import TRow, heading, projects_from_rows, read_goals
 
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 
@@ -72,46 +71,3 @@ def _word_rows(lines: list[str], start: int) -> list[tuple[str, object]]:
         else:
             items.append(("line", (line.strip(), place)))
     return items
-
-
-def projects_from_rows(items: list[tuple[str, object]], out: Imported, pdf: bool = False) -> None:
-    """Group rows under their project heading and read each project table."""
-    current: tuple[int, str, str] | None = None
-    rows: list[TRow] = []
-    units: list[str] = []
-
-    def finish() -> None:
-        if current is None:
-            return
-        seq, title, place = current
-        project = read_project(rows, seq, title, place, out)
-        if project is None:
-            return
-        if pdf:
-            project = unwrap(project)
-        key = project.get("code") or f"p{seq:02d}"
-        if f"projects/{key}.yaml" in out.files:
-            out.add(place, "importer.project-twice", ERROR, key=key)
-        out.files[f"projects/{key}.yaml"] = project
-        if project.get("unit") and project["unit"] not in units:
-            units.append(project["unit"])
-
-    for kind, item in items:
-        if kind == "heading":
-            finish()
-            current, rows = item, []
-        elif kind == "row":
-            if current is None:
-                out.add(item.place, "importer.row-unplaced", SKIPPED, text=" | ".join(item.cells)[:60])
-            else:
-                rows.append(item)
-        else:
-            text, place = item
-            if norm(text) not in ("预算项目绩效目标", "第二部分"):
-                out.add(place, "importer.line-unplaced", SKIPPED, text=text[:60])
-    finish()
-    if units:
-        match = re.match(r"^(\d{6})(\S+)$", units[0])
-        if match and not out.department.get("name"):
-            out.department.update(code=match.group(1), name=match.group(2))
-        out.department.setdefault("units", units)
