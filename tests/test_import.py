@@ -268,3 +268,38 @@ def test_unknown_kind_of_file(tmp_path, capsys):
     path.write_bytes(b"%PDF")
     assert _run(path, _site(tmp_path), "1", "2025") == 1
     assert "x.pdf" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# A layout none of the fixture builders writes
+
+
+def test_workbook_laid_out_unlike_the_fixtures(tmp_path):
+    """Title on row 2 without 部门预算, one header row, 科目代码 as numbers, names indented
+    with spaces, amounts in General format with dashes for nothing, a signature line."""
+    from openpyxl import Workbook
+
+    from generator.importer.xlsx import read_workbook
+
+    sample = plain(parse((ZJK / "tables" / "general_budget_expenditure.yaml").read_text(encoding="utf-8")))
+    book = Workbook()
+    ws = book.active
+    ws.title = "Sheet1"
+    ws["B2"] = "2025年一般公共预算财政拨款支出表"
+    ws.append(["单位名称：731 张家口市科学技术协会", None, None, None, "单位：万元"])
+    ws.append(["科目代码", "科目名称", "合  计", "基本支出", "项目支出"])
+    for row in sample["rows"]:
+        code = row.get("code")
+        depth = (len(code) - 3) // 2 if code else 0
+        figures = [float(row[k]) if row.get(k) else "-" for k in ("total", "basic", "project")]
+        ws.append([int(code) if code else None, "  " * depth + row["name"], *figures])
+    ws.append(["单位负责人：张三", None, "制表人：李四"])
+    path = tmp_path / "other.xlsx"
+    book.save(path)
+    imported = read_workbook(path)
+    assert normalised(imported.files["tables/general_budget_expenditure.yaml"]) == normalised(sample)
+    assert imported.department == {"code": "731", "name": "张家口市科学技术协会"}
+    keys = {p.key for p in imported.problems}
+    assert {"importer.dash-blank", "importer.footer-skipped", "importer.sheet-missing"} <= keys
+    # the other eight tables are missing: an error, so `disclose import` would write nothing
+    assert sum(p.key == "importer.sheet-missing" for p in imported.errors) == 8

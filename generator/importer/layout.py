@@ -44,15 +44,37 @@ def norm(text: str) -> str:
 # Which table
 
 
+_NUMERALS = "一二三四五六七八九"
+
+
+def _titles(kind: TableKind) -> tuple[str, ...]:
+    """A title as published, and without its 部门预算/部门 prefix (收支总表, 三公经费支出表)."""
+    title = norm(kind.title)
+    short = title.removeprefix("部门预算").removeprefix("部门")
+    return (title, short) if len(short) >= 4 else (title,)
+
+
 def identify(texts: list[str]) -> TableKind | None:
-    """The table kind a title names (the longest title found wins: 支出表 vs 基本支出表)."""
-    best: TableKind | None = None
+    """The table kind a title names; the longest title found wins (财政拨款收支总表 over
+    收支总表, 基本支出表 over 支出表)."""
+    best: tuple[int, TableKind] | None = None
     for text in texts:
         seen = norm(text)
         for kind in TABLE_KINDS.values():
-            if norm(kind.title) in seen and (best is None or len(kind.title) > len(best.title)):
-                best = kind
-    return best
+            for title in _titles(kind):
+                if title in seen and (best is None or len(title) > best[0]):
+                    best = (len(title), kind)
+    return best[1] if best else None
+
+
+def identify_by_number(name: str) -> TableKind | None:
+    """A sheet named only by its number: 表一, 表1, 表 1, 附表1."""
+    match = re.fullmatch(r"(?:附)?表\s*([一二三四五六七八九]|[1-9])", name.strip())
+    if not match:
+        return None
+    number = match.group(1)
+    n = _NUMERALS.index(number) + 1 if number in _NUMERALS else int(number)
+    return next((k for k in TABLE_KINDS.values() if k.number == n), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,6 +210,15 @@ def find_layout(grid: list[Row], title_row: int) -> Layout:
     return Layout(title_row, (start, max(start, end)), first_data, unit, preamble)
 
 
+_FOOTER = ("单位负责人", "财务负责人", "制表人", "填报人", "审核人", "制表日期", "填报日期")
+
+
+def _is_footer(row: Row) -> bool:
+    """The signature line under a table (单位负责人：… 制表人：…)."""
+    texts = [norm(c.text) for c in row if c.text.strip()]
+    return bool(texts) and texts[0].startswith(_FOOTER)
+
+
 def _is_note(row: Row) -> bool:
     texts = [c.text.strip() for c in row if c.text.strip()]
     return bool(texts) and texts[0].startswith(("注：", "注:", "说明：", "备注"))
@@ -219,7 +250,7 @@ def column_paths(grid: list[Row], header: tuple[int, int], fill_gaps: bool = Fal
 # Columns
 
 _TOKENS = {
-    "code": ("编码",),
+    "code": ("编码", "代码"),
     "name": ("名称", "项目"),
     "income_item": ("项目",),
     "expenditure_item": ("项目",),
@@ -321,6 +352,9 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
         if _is_note(row):
             notes.append(" ".join(c.text.strip() for c in row if c.text.strip()))
             continue
+        if _is_footer(row):
+            out.add(row[0].place, "importer.footer-skipped", SKIPPED, text=" ".join(c.text.strip() for c in row if c.text.strip())[:60])
+            continue
         if _is_column_numbers(row) or _is_preamble(row) or _repeats_header(row, grid, layout):
             out.add(row[0].place, "importer.repeated-header", SKIPPED)
             continue
@@ -391,6 +425,9 @@ def _read_row(kind: TableKind, row: Row, columns: Columns, last_parts: list[str]
                 return None
             if not c.merge_origin:
                 continue
+            if c.number is None and c.text.strip() in DASHES:
+                out.add(c.place, "importer.dash-blank", WARNING, text=c.text.strip())
+                continue  # a dash shows nothing here: kept blank, not made 0.00
             try:
                 record[key] = figure(c, column.kind)
             except FigureError as problem:

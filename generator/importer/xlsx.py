@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.importer.layout import Cell, Row, identify, read_table
+from generator.importer.layout import Cell, Row, identify, identify_by_number, read_table
 from generator.importer.report import ERROR, SKIPPED, Imported, ImportFailed
 from generator.tables import STANDARD_TABLES
 
@@ -52,7 +52,7 @@ def _title(grid: list[Row], sheet_name: str):
         kind = identify([c.text for c in row])
         if kind is not None:
             return r, kind
-    kind = identify([sheet_name])
+    kind = identify([sheet_name]) or identify_by_number(sheet_name)
     return -1, kind
 
 
