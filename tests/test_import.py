@@ -303,3 +303,14 @@ def test_workbook_laid_out_unlike_the_fixtures(tmp_path):
     assert {"importer.dash-blank", "importer.footer-skipped", "importer.sheet-missing"} <= keys
     # the other eight tables are missing: an error, so `disclose import` would write nothing
     assert sum(p.key == "importer.sheet-missing" for p in imported.errors) == 8
+
+
+def test_document_of_another_year_or_department_is_refused(tmp_path, capsys):
+    book = build_workbook(ZJK, "731张家口市科学技术协会", "2025", tmp_path / "b.xlsx", "export")
+    site = _site(tmp_path)
+    assert _run(book, site, "731", "2024") == 1
+    assert "2025" in capsys.readouterr().err
+    assert _run(book, site, "732", "2025") == 1
+    assert "732" in capsys.readouterr().err
+    assert _run(book, site, "../x", "2025") == 1
+    assert not (site / "content").exists()

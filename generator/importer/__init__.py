@@ -12,6 +12,7 @@ data into YAML (emit.py) and writes it all or nothing (place.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +80,12 @@ def content_files(imported: Imported, path: Path, dept: str, year: str, new_depa
     return files
 
 
+KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+
+
 def import_document(path: Path, source: Path, dept: str, year: str, force: bool = False) -> Outcome:
+    if not KEY.fullmatch(dept) or not re.fullmatch(r"\d{4}", year):
+        return Outcome(Imported(problems=[Problem("--department/--year", "importer.bad-arguments", (("dept", dept), ("year", year)))]))
     try:
         imported = read_document(path)
     except ImportFailed as failed:
@@ -88,6 +94,8 @@ def import_document(path: Path, source: Path, dept: str, year: str, force: bool 
     code = imported.department.get("code")
     if code and code != dept:
         imported.add(path.name, "importer.other-department", ERROR, found=code, given=dept)
+    if imported.year and imported.year != year:
+        imported.add(path.name, "importer.other-year", ERROR, found=imported.year, given=year)
     if imported.errors:
         return Outcome(imported)
     departments = source / "content" / "departments"

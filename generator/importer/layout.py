@@ -328,6 +328,10 @@ def read_table(kind: TableKind, grid: list[Row], title_row: int, place: str, out
     elif layout.unit != kind.unit and kind.key != "assets":
         out.add(place, "importer.wrong-unit", unit=layout.unit, expected=kind.unit)
         return None
+    for text in layout.preamble:
+        match = re.match(r"预算年度:(\d{4})", text)
+        if match and out.year is None:
+            out.year = match.group(1)
     paths = column_paths(grid, layout.header, fill_gaps)
     columns = place_columns(kind, paths, place, out)
     if columns is None:

@@ -36,6 +36,7 @@ class Imported:
 
     files: dict[str, dict] = field(default_factory=dict)  # path in the year folder -> data
     department: dict = field(default_factory=dict)  # what the document says of the department
+    year: str | None = None  # 预算年度, where the document prints it
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, place: str, key: str, severity: str = ERROR, **params: object) -> None:
