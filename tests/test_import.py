@@ -314,3 +314,29 @@ def test_document_of_another_year_or_department_is_refused(tmp_path, capsys):
     assert "732" in capsys.readouterr().err
     assert _run(book, site, "../x", "2025") == 1
     assert not (site / "content").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The open-data download (issue 14) imports back
+
+
+# What that export does not carry: the assets table's 截止时间, and a quantity's trailing
+# zero (382.60 is stored as the number 382.6 in General format, so the sheet shows 382.6).
+EXPORT_LOSES = {("tables/assets.yaml", "as_of"), ("tables/assets.yaml", "rows[2].quantity")}
+
+
+def test_open_data_download_imports_back(tmp_path):
+    bundle = ROOT / "tests" / "fixtures" / "issue14" / "731-2025.zip"
+    site = _site(tmp_path)
+    assert _run(bundle, site, "731", "2025") == 0
+    target = site / "content" / "departments" / "731" / "2025"
+    compared = 0
+    for rel, text in _files(ZJK).items():
+        if not rel.startswith(("tables/", "projects/")):
+            continue
+        want = dict(import_fidelity.flatten(normalised(plain(parse(text)))))
+        have = dict(import_fidelity.flatten(normalised(plain(parse((target / rel).read_text(encoding="utf-8"))))))
+        differ = {(rel, k) for k in want.keys() | have.keys() if want.get(k) != have.get(k)}
+        assert differ <= EXPORT_LOSES, differ
+        compared += len(want)
+    assert compared > 1500

@@ -21,7 +21,7 @@ from generator.importer.place import Refused, write_all
 from generator.importer.report import BLANK, ERROR, Imported, ImportFailed, Problem
 from generator.messages import message
 
-READERS = (".xlsx", ".docx", ".txt")
+READERS = (".xlsx", ".zip", ".docx", ".txt")
 
 
 @dataclass
@@ -43,6 +43,10 @@ def read_document(path: Path) -> Imported:
         from generator.importer.xlsx import read_workbook
 
         return read_workbook(path)
+    if suffix == ".zip":
+        from generator.importer.xlsx import read_bundle
+
+        return read_bundle(path)
     if suffix == ".docx":
         from generator.importer.docx import read_docx
 

@@ -111,6 +111,17 @@ def figure(cell: Cell, kind: str) -> Decimal | None:
     return Decimal(plain)
 
 
+def display(cell: Cell) -> str:
+    """A cell's text as the sheet shows it: a stored number with the decimals its format
+    shows (15.75 formatted 0.00 is "15.75", 40 is "40.00")."""
+    if cell.number is None or isinstance(cell.number, bool):
+        return cell.text
+    try:
+        return _stored_number(cell, NUMBER)
+    except FigureError:
+        return cell.text
+
+
 def _stored_number(cell: Cell, kind: str) -> str:
     try:
         value = Decimal(repr(cell.number)) if isinstance(cell.number, float) else Decimal(cell.number)

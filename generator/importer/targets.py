@@ -92,7 +92,11 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
                     project.setdefault("spending_plan", {})[key] = cells[i]
             state = ""
             continue
-        if state == "purpose" and not any(k in ("资金支出计划(%)", "绩效目标") for k in keys[:1]):
+        labelled = _labelled_row(project, keys, cells)
+        if labelled:
+            state = ""
+            continue
+        if state == "purpose" and keys[0] not in _Fields.LABELS and not any(k in ("资金支出计划(%)", "绩效目标") for k in keys[:1]):
             text = "".join(c for c, k in zip(cells, keys) if c and k != "预算规模及资金用途")
             project["purpose"] = text
             state = ""
@@ -121,6 +125,33 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
         project.pop("code")
     order = ("seq", "code", "name", "unit", "budget", "fiscal_funds", "other_funds", "purpose", "spending_plan", "goals", "indicators")
     return {k: project[k] for k in order if k in project and project[k] is not None}
+
+
+_PLAN_LABEL = re.compile(r"^资金支出计划\(%\)(\d+月底)$")
+_GOAL_LABEL = re.compile(r"^绩效目标(\d+)$")
+
+
+def _labelled_row(project: dict, keys: list[str], cells: list[str]) -> str:
+    """One label and its value on a row of their own, as a workbook lays a project out
+    (资金用途 | …; 资金支出计划（%）3月底 | 25%; 绩效目标 1 | 1.…; 单位 | …). Returns the
+    field placed, or "" when the row is not of that kind."""
+    value = cells[1] if len(cells) > 1 else ""
+    if any(cells[2:]) or not keys:
+        return ""
+    plan = _PLAN_LABEL.match(keys[0])
+    if plan and plan.group(1) in _MONTHS:
+        if value:
+            project.setdefault("spending_plan", {})[_MONTHS[plan.group(1)]] = value
+        return "spending_plan"
+    if _GOAL_LABEL.match(keys[0]):
+        if value:
+            project.setdefault("goals", []).append(value)
+        return "goals"
+    if keys[0] in ("资金用途", "单位"):
+        key = "purpose" if keys[0] == "资金用途" else "unit"
+        project[key] = value or None
+        return key
+    return ""
 
 
 class _Fields:
