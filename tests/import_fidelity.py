@@ -69,11 +69,11 @@ def _fields(folder: Path, dept: str, year: str) -> dict[tuple[str, str], str]:
     return fields
 
 
-def compare(seed: str, dept: str, year: str) -> dict:
+def compare(seed: str | Path, dept: str, year: str) -> dict:
     site = Path(tempfile.mkdtemp(prefix="fidelity-"))
     try:
         shutil.copy(ROOT / "site.yaml", site / "site.yaml")
-        outcome = import_document(ROOT / "tests" / "seeds" / seed, site, dept, year)
+        outcome = import_document(ROOT / "tests" / "seeds" / seed, site, dept, year)  # an absolute seed stays
         assert outcome.ok, [p.text() for p in outcome.imported.errors]
         got = _fields(site / "content" / "departments", dept, year)
     finally:

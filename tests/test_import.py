@@ -118,6 +118,16 @@ def test_seed_text_reproduces_the_sample(seed, dept, year):
     assert result["fields"] > 600
 
 
+def test_pdf_text_without_heading_marks(tmp_path):
+    """Text extracted with no `#` marks: headings are found by their words."""
+    text = (SEEDS / "zhangjiakou-kexie-2025.txt").read_text(encoding="utf-8")
+    bare = tmp_path / "zjk.txt"
+    bare.write_text("\n".join(line.lstrip("#").lstrip() if line.startswith("#") else line for line in text.split("\n")), encoding="utf-8")
+    assert "\n#" not in bare.read_text(encoding="utf-8")
+    result = import_fidelity.compare(bare, "731", "2025")
+    assert result["identical"] / result["fields"] >= 0.99, result["differences"]
+
+
 def test_pdf_text_lists_what_it_leaves_out():
     from generator.importer import read_document
 

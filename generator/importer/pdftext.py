@@ -43,6 +43,7 @@ def read_pdf_text(lines: list[str]) -> Imported:
     """Lines are unwrapped (targets.unwrap) except in the project tables, where a space
     also parts 指标值 from 依据 printed in one cell; those are unwrapped once split."""
     out = Imported()
+    lines = mark_headings(lines)
     projects = _projects_span(lines)
     lines = [line if projects[0] <= i < projects[1] else WRAP.sub("", line) for i, line in enumerate(lines)]
     explanation_at = next((i for i, line in enumerate(lines) if (h := _heading(line)) and h[0] == 1 and "情况说明" in h[1]), len(lines))
@@ -50,6 +51,39 @@ def read_pdf_text(lines: list[str]) -> Imported:
     if explanation_at < len(lines):
         _explanation(lines, explanation_at, out)
     return out
+
+
+def mark_headings(lines: list[str]) -> list[str]:
+    """Text extracted without heading marks gets them where its words say a heading
+    stands: a table's title, the explanation's title (the last 情况说明 line outside the
+    table of contents), its numbered sections (一、…) and the 部门职责：/机构设置： lines."""
+    if sum(line.startswith("#") for line in lines) >= 5:
+        return lines
+    titles = {norm(kind.title) for kind in TABLE_KINDS.values()}
+
+    def plain(line: str) -> str | None:
+        text = line.strip()
+        return text if text and "\t" not in line and len(text) <= 60 and not TOC_LINE.search(text) else None
+
+    explanation = max((i for i, line in enumerate(lines) if (t := plain(line)) and t.endswith("情况说明")), default=None)
+    marked = []
+    for i, line in enumerate(lines):
+        text = plain(line)
+        if text is None:
+            marked.append(line)
+        elif i == explanation:
+            marked.append(f"# {text}")
+        elif re.sub(r"^(?:附)?表[一二三四五六七八九十\d]+", "", norm(text)) in titles:
+            marked.append(f"## {text}")
+        elif explanation is not None and i > explanation and SECTION.match(text):
+            marked.append(f"## {text}")
+        elif explanation is not None and i > explanation and norm(text) in ("部门职责:", "机构设置:"):
+            marked.append(f"### {text}")
+        elif explanation is not None and i > explanation and re.fullmatch(r"\d+、[^。；：，]{2,12}", text):
+            marked.append(f"### {text}")  # 1、收入说明: a sub-heading inside a section
+        else:
+            marked.append(line)
+    return marked
 
 
 # ---------------------------------------------------------------------------------------------

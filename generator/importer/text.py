@@ -24,7 +24,11 @@ BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 
 def read_text(path: Path) -> Imported:
     lines = path.read_text(encoding="utf-8").split("\n")
-    if any(BOOKMARK.search(line) for line in lines) or not any(line.startswith("#") for line in lines):
+    # Word gives a cell a line of its own behind a tab; a PDF gives a row a line, cells
+    # parted by tabs.
+    word_cells = sum(1 for line in lines if line.startswith("\t") and "\t" not in line[1:])
+    pdf_rows = sum(1 for line in lines if "\t" in line.strip())
+    if any(BOOKMARK.search(line) for line in lines) or word_cells > pdf_rows:
         return read_word_text(lines)
     from generator.importer.pdftext import read_pdf_text
 
