@@ -128,6 +128,17 @@ def test_pdf_text_without_heading_marks(tmp_path):
     assert result["identical"] / result["fields"] >= 0.99, result["differences"]
 
 
+@pytest.mark.parametrize("seed, dept, year", [s for s in import_fidelity.SEEDS if "zhangjiakou" not in s[0]])
+def test_word_text_without_table_headings(tmp_path, seed, dept, year):
+    """Project tables with no N.名称绩效目标表 heading above them are found by their rows
+    and numbered in order."""
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    bare = tmp_path / seed
+    bare.write_text("\n".join(line for line in text.split("\n") if not line.rstrip().endswith("绩效目标表")), encoding="utf-8")
+    result = import_fidelity.compare(bare, dept, year)
+    assert result["identical"] / result["fields"] >= 0.99, result["differences"]
+
+
 def test_pdf_text_lists_what_it_leaves_out():
     from generator.importer import read_document
 

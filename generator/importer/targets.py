@@ -344,6 +344,15 @@ def read_goals(lines: list[tuple[str, str]], out: Imported) -> dict:
 # Projects under their headings
 
 
+def _starts_table(row: TRow) -> bool:
+    keys = [norm(c) for c in row.cells]
+    return bool(keys) and (keys[0] in ("项目编码", "项目名称") or (bool(UNIT_LINE.match(row.cells[0].strip())) and "单位:万元" in keys))
+
+
+def _has_indicators(rows: list[TRow]) -> bool:
+    return any("一级指标" in [norm(c) for c in r.cells] for r in rows)
+
+
 def projects_from_rows(items: list[tuple[str, object]], out: Imported, pdf: bool = False) -> None:
     """Group rows under their project heading and read each project table."""
     current: tuple[int, str, str] | None = None
@@ -366,11 +375,18 @@ def projects_from_rows(items: list[tuple[str, object]], out: Imported, pdf: bool
         if project.get("unit") and project["unit"] not in units:
             units.append(project["unit"])
 
+    last_seq = 0
     for kind, item in items:
         if kind == "heading":
             finish()
             current, rows = item, []
+            last_seq = item[0]
         elif kind == "row":
+            if _starts_table(item) and (current is None or _has_indicators(rows)):
+                # a table with no heading above it: numbered by its place in the document
+                finish()
+                last_seq += 1
+                current, rows = (last_seq, "", item.place), []
             if current is None:
                 out.add(item.place, "importer.row-unplaced", SKIPPED, text=" | ".join(item.cells)[:60])
             else:
