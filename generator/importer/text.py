@@ -50,7 +50,9 @@ def read_word_text(lines: list[str]) -> Imported:
 
 
 def _first_project(lines: list[str]) -> int:
-    return next((i for i, line in enumerate(lines) if heading(line.strip())), len(lines))
+    """Where part two begins when no 第二部分 line says so: the first project heading, or
+    the first table cell (part one has no tables)."""
+    return next((i for i, line in enumerate(lines) if heading(line.strip()) or line.startswith("\t")), len(lines))
 
 
 def _word_rows(lines: list[str], start: int) -> list[tuple[str, object]]:
