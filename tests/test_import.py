@@ -361,3 +361,32 @@ def test_open_data_download_imports_back(tmp_path):
         assert differ <= EXPORT_LOSES, differ
         compared += len(want)
     assert compared > 1500
+
+
+def test_project_table_in_other_words():
+    """Labels another department's table may use: 项目代码, 年度资金总额, 其中：财政拨款,
+    年度绩效目标, 指标名称 / 指标内容 / 目标值 / 确定依据."""
+    from generator.importer.report import Imported
+    from generator.importer.targets import TRow, read_project
+
+    rows = [
+        TRow(["项目代码", "13020026P00TPXR10005F", "项目名称", "老科协经费"], "r1"),
+        TRow(["年度资金总额", "37.50", "其中：财政拨款", "37.50", "其他资金", ""], "r2"),
+        TRow(["", "用于老科协召开会议。"], "r3"),
+        TRow(["年度绩效目标", "1.开好会议\n2.办好培训"], "r4"),
+        TRow(["一级指标", "二级指标", "指标名称", "指标内容", "目标值", "确定依据"], "r5"),
+        TRow(["产出指标", "数量指标", "会议次数", "召开会议次数", "≥7次", "工作计划"], "r6"),
+        TRow(["", "", "培训次数", "召开培训次数", "≥5次", "工作计划"], "r7"),
+    ]
+    out = Imported()
+    project = read_project(rows, 3, "", "t", out)
+    assert not out.problems, out.problems
+    assert project == {
+        "seq": "3", "code": "13020026P00TPXR10005F", "name": "老科协经费",
+        "budget": Decimal("37.50"), "fiscal_funds": Decimal("37.50"), "purpose": "用于老科协召开会议。",
+        "goals": ["1.开好会议", "2.办好培训"],
+        "indicators": [
+            {"level1": "产出指标", "level2": "数量指标", "name": "会议次数", "description": "召开会议次数", "value": "≥7次", "basis": "工作计划"},
+            {"level1": "产出指标", "level2": "数量指标", "name": "培训次数", "description": "召开培训次数", "value": "≥5次", "basis": "工作计划"},
+        ],
+    }

@@ -35,6 +35,20 @@ _INDICATOR_LABELS = {
     "依据": "basis",
 }
 _MONTHS = {norm(label): key for key, label in PLAN_MONTHS}
+_GOAL_LABELS = ("绩效目标", "年度绩效目标", "项目绩效目标", "年度目标")
+
+
+def indicator_field(key: str) -> str | None:
+    """The field an indicator table's header cell names, in the words documents use
+    (三级指标 or 指标名称, 指标值 or 目标值, 指标值确定依据 or 依据 …)."""
+    if key in _INDICATOR_LABELS:
+        return _INDICATOR_LABELS[key]
+    for words, field in (("一级", "level1"), ("二级", "level2"), ("三级", "name"), ("依据", "basis"),
+                         ("描述", "description"), ("指标内容", "description"), ("指标名称", "name"),
+                         ("指标值", "value"), ("目标值", "value")):
+        if words in key:
+            return field
+    return None
 _NUMBERED = re.compile(r"^\s*(?:\d+\s*[.、．]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)")
 
 
@@ -82,7 +96,7 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
             continue
         if "一级指标" in keys:
             repeated = state == "indicators"  # the header again, at a page break
-            header = {i: _INDICATOR_LABELS[k] for i, k in enumerate(keys) if k in _INDICATOR_LABELS}
+            header = {i: field for i, k in enumerate(keys) if (field := indicator_field(k))}
             _split_merged_header(cells, header)
             state = "indicators"
             continue
@@ -105,7 +119,7 @@ def read_project(rows: list[TRow], seq: int, title: str, place: str, out: Import
             plan_labels = {i: _MONTHS[k] for i, k in enumerate(keys) if k in _MONTHS}
             state = "plan"
             continue
-        if keys[0] == "绩效目标":
+        if keys[0] in _GOAL_LABELS:
             project["goals"] = split_goals(" ".join(c for c in cells[1:] if c) if len(cells) > 1 else "")
             continue
         if fields.take(cells, keys, row.place):
@@ -157,7 +171,12 @@ def _labelled_row(project: dict, keys: list[str], cells: list[str]) -> str:
 class _Fields:
     """Label cells followed by their value: 项目编码 X, 项目名称 Y, 预算数 37.50, …"""
 
-    LABELS = {"项目编码": "code", "项目名称": "name", "预算数": "budget", "其中:财政资金": "fiscal_funds", "财政资金": "fiscal_funds", "其他资金": "other_funds"}
+    LABELS = {
+        "项目编码": "code", "项目代码": "code", "项目名称": "name",
+        "预算数": "budget", "年度预算数": "budget", "资金总额": "budget", "年度资金总额": "budget",
+        "其中:财政资金": "fiscal_funds", "财政资金": "fiscal_funds", "其中:财政拨款": "fiscal_funds", "财政拨款": "fiscal_funds",
+        "其他资金": "other_funds",
+    }
     MONEY_KEYS = {"budget", "fiscal_funds", "other_funds"}
 
     def __init__(self, project: dict, out: Imported):
