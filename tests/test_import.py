@@ -390,3 +390,20 @@ def test_project_table_in_other_words():
             {"level1": "产出指标", "level2": "数量指标", "name": "培训次数", "description": "召开培训次数", "value": "≥5次", "basis": "工作计划"},
         ],
     }
+
+
+def test_reimport_with_force_keeps_the_editors_title_and_matches_the_sample(tmp_path):
+    """Importing the Zhangjiakou seed over the sample's own 731/2025 with --force changes
+    one thing only: the sentence under 十一 that the sample leaves out."""
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "content", site / "content")
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    before = _files(ZJK)
+    assert _run(SEEDS / "zhangjiakou-kexie-2025.txt", site, "731", "2025") == 1  # exists: refused
+    assert _files(site / "content" / "departments" / "731" / "2025") == before
+    assert _run(SEEDS / "zhangjiakou-kexie-2025.txt", site, "731", "2025", "--force") == 0
+    after = _files(site / "content" / "departments" / "731" / "2025")
+    changed = {rel for rel in before if after.get(rel) != before[rel]}
+    assert changed == {"disclosure.yaml", "explanation.yaml"}, changed
+    assert after["disclosure.yaml"].startswith("title: 张家口市科学技术协会2025年部门预算信息公开\n")
+    assert (site / "content" / "departments" / "731" / "department.yaml").read_text(encoding="utf-8") == (SAMPLE / "731" / "department.yaml").read_text(encoding="utf-8")

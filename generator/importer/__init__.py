@@ -20,6 +20,7 @@ from generator.importer.emit import Blank, emit
 from generator.importer.place import Refused, write_all
 from generator.importer.report import BLANK, ERROR, Imported, ImportFailed, Problem
 from generator.messages import message
+from generator.yamlsource import YamlSyntaxError, parse, plain
 
 READERS = (".xlsx", ".zip", ".docx", ".txt")
 
@@ -58,11 +59,14 @@ def read_document(path: Path) -> Imported:
     raise ImportFailed(str(path), "importer.unknown-kind", suffix=suffix or "-", kinds=" ".join(READERS))
 
 
-def content_files(imported: Imported, path: Path, dept: str, year: str, new_department: bool) -> dict[str, dict]:
+def content_files(imported: Imported, path: Path, dept: str, year: str, new_department: bool, existing: dict | None = None) -> dict[str, dict]:
     """Files relative to the department folder, with disclosure.yaml and (for a new
-    department) department.yaml added from what the document says."""
+    department) department.yaml added from what the document says. A title the editor
+    already gave (existing disclosure.yaml) is kept where the document prints none."""
     files = {f"{year}/{rel}": data for rel, data in imported.files.items()}
     disclosure = dict(imported.files.get("disclosure.yaml") or {})
+    if not disclosure.get("title") and (existing or {}).get("title"):
+        disclosure["title"] = existing["title"]
     if not disclosure.get("title"):
         disclosure["title"] = Blank(message("importer.blank-comment", field="title"))
         imported.add(f"{path.name}", "importer.no-title", BLANK)
@@ -87,6 +91,14 @@ def content_files(imported: Imported, path: Path, dept: str, year: str, new_depa
 KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
 
 
+def _existing(path: Path) -> dict | None:
+    try:
+        data = plain(parse(path.read_text(encoding="utf-8"))) if path.is_file() else None
+    except YamlSyntaxError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def import_document(path: Path, source: Path, dept: str, year: str, force: bool = False) -> Outcome:
     if not KEY.fullmatch(dept) or not re.fullmatch(r"\d{4}", year):
         return Outcome(Imported(problems=[Problem("--department/--year", "importer.bad-arguments", (("dept", dept), ("year", year)))]))
@@ -104,7 +116,8 @@ def import_document(path: Path, source: Path, dept: str, year: str, force: bool 
         return Outcome(imported)
     departments = source / "content" / "departments"
     new_department = not (departments / dept / "department.yaml").exists()
-    files = content_files(imported, path, dept, year, new_department)
+    existing = _existing(departments / dept / year / "disclosure.yaml")
+    files = content_files(imported, path, dept, year, new_department, existing)
     texts = {rel: emit(data) for rel, data in files.items()}
     try:
         written = write_all(departments, dept, year, texts, force)
