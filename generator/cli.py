@@ -170,6 +170,9 @@ def make_parser() -> argparse.ArgumentParser:
     dept_parser.add_argument("--region", help="region (地区)")
     dept_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
     dept_parser.set_defaults(run=cmd_new)
+    from generator.importer.command import add_parser as add_import_parser  # disclose import
+
+    add_import_parser(commands)
     return parser
 
 
