@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from generator.diagnostics import Location, Report
 from generator.loader import SourceFile, Sources
+from generator.messages import message
 from generator.model import Department, Disclosure, Site
 from generator.schema import (
     read_acknowledgements,
@@ -92,7 +93,7 @@ def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -
 
 def _assemble(sources: Sources, report: Report, read, cache: ReadCache | None = None) -> Site | None:
     if sources.site is None:
-        report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
+        report.error(Location("site.yaml"), message("site.missing"), "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text, report)
     heads, disclosures = assemble_content(sources.content, report, read, cache.years if cache else None,
@@ -164,7 +165,7 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
     for path in layout.unknown:
         report.warning(
             Location(path),
-            "file not understood: not part of the content layout (see docs/content-format.md)",
+            message("content.unknown-file"),
             "content.unknown-file",
         )
     heads: dict[str, dict] = {}
@@ -203,7 +204,7 @@ def make_departments(heads: dict, disclosures: dict, report: Report) -> tuple[De
         if dept not in heads:
             report.error(
                 Location(f"content/departments/{dept}/department.yaml"),
-                "department folder without department.yaml",
+                message("content.missing-department"),
                 "content.missing-department",
             )
             continue
@@ -224,7 +225,7 @@ def _read_year(files: list, read, report: Report) -> dict:
             if kind is None:
                 report.error(
                     Location(source.path),
-                    f"unknown table '{keys['key']}'; expected one of: {', '.join(TABLE_KINDS)}",
+                    message("content.unknown-table", key=keys["key"], names=", ".join(TABLE_KINDS)),
                     "content.unknown-table",
                 )
             else:
@@ -243,7 +244,7 @@ def _read_year(files: list, read, report: Report) -> dict:
 def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Disclosure | None:
     folder = f"content/departments/{dept}/{year}"
     if "head" not in parts:
-        report.error(Location(f"{folder}/disclosure.yaml"), "year folder without disclosure.yaml", "content.missing-disclosure")
+        report.error(Location(f"{folder}/disclosure.yaml"), message("content.missing-disclosure"), "content.missing-disclosure")
         return None
     head = parts["head"]
     if head is None:
@@ -267,7 +268,9 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         projects=tuple(sorted(projects, key=lambda p: (p.seq, p.key))),
         where=head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1),
         acknowledgements=parts.get("acknowledgements") or (),
+        draft=head.get("draft", False),
     )
+
 
 
 def _report_duplicate_projects(projects, report: Report) -> None:
@@ -277,7 +280,7 @@ def _report_duplicate_projects(projects, report: Report) -> None:
         if project.seq in by_seq:
             report.error(
                 project.at("seq"),
-                f"seq {project.seq} is also used by {by_seq[project.seq]}",
+                message("project.duplicate-seq", seq=project.seq, other=by_seq[project.seq]),
                 "project.duplicate-seq",
                 "seq",
             )
@@ -285,7 +288,8 @@ def _report_duplicate_projects(projects, report: Report) -> None:
         if project.code and project.code in by_code:
             report.error(
                 project.at("code"),
-                f"project code {project.code} is also used by {by_code[project.code]}",
+                message("project.duplicate-code", code=project.code, other=by_code[project.code]),
+
                 "project.duplicate-code",
                 "code",
             )

@@ -17,8 +17,10 @@ from pathlib import Path
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
+from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources
+from generator.messages import message
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
@@ -192,17 +194,20 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> Site | None:
+def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
     files all loaded, so that one broken file is not reported as a dozen wrong sums.
+    The blanks of a draft are folded into one to-do line per file; with drafts=False the
+    drafts are left out of the model, and neither their blanks nor the budget rules' view
+    of them are reported (a broken file is, wherever it is).
     """
     with model_memory():
-        return _load_site(root, report, cache)
+        return _load_site(root, report, cache, drafts)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
+def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True) -> Site | None:
     site, checked = None, None
     listing = can_load_in_parallel(Path(root)) if cache is None else None
     if listing is not None:
@@ -216,16 +221,23 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site |
     if site is None:
         return None
     _check_theme(root, site, report)
+    folders = site_draft_folders(site)
+    todos = take_todos(report, folders)
+    if not drafts and folders:
+        site = without_drafts(site)
+        checked = None if checked is None else [d for d in checked if not in_folders(d, folders)]
     if not report.errors:
         if checked is None:
             checked = run_checks(site, cache.checks if cache else None)
         apply_acknowledgements(site, checked, report)
+    if drafts and folders:
+        report.extend(todo_list(todos + take_todos(report, folders)))
     return site
 
 
 def _check_theme(root: Path, site: Site, report: Report) -> None:
     if not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
-        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+        report.error(Location("site.yaml"), message("site.theme", theme=site.config.theme), "site.theme")
 
 
 def build(
@@ -238,6 +250,7 @@ def build(
     whoosh_index: bool = False,
     base_url: str = "",
     dev_overlay: str = "",
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -248,17 +261,21 @@ def build(
 
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
+
+    A disclosure marked `draft: true` is left out unless `drafts` is true (the dev server
+    shows drafts, each page marked as a draft).
     """
     watch = Stopwatch()
     root = Path(root).resolve()
-    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
+    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay, drafts)
     inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, Path(output), inputs, watch.started)
     if unchanged is not None:
         return unchanged
     watch.lap("inputs compared with the last build")
     report = Report()
-    site = load_site(root, report, cache)
+    site = load_site(root, report, cache, drafts=drafts)
+
     watch.lap("content read, model built, checks run")
     try:
         check_output_dir(Path(output), root)
@@ -281,7 +298,8 @@ def build(
         written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
     except RenderError as exc:
         where = _relative(exc.template, root)
-        report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
+        report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
+
         raise BuildFailed(report) from exc
     files = len(writer.manifest)
     if whoosh_index:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.messages import message
 from generator.schema import PLAN_MONTHS
 from generator.tables import CODE, TABLE_KINDS, TEXT
 from generator.yamlsource import plain, parse
@@ -54,10 +55,10 @@ def _read(path: Path):
 
 def new_department(root: Path, code: str, name: str, region: str = "") -> list[Path]:
     if not KEY.fullmatch(code):
-        raise ScaffoldError(f"a department code is letters and digits, found '{code}'")
+        raise ScaffoldError(message("new.bad-code", code=code))
     folder = Path(root) / "content" / "departments" / code
     if folder.exists():
-        raise ScaffoldError(f"{folder} already exists; nothing was written")
+        raise ScaffoldError(message("new.exists", path=folder))
     target = folder / "department.yaml"
     folder.mkdir(parents=True)
     target.write_text(dump({"name": name, "region": region, "units": [], "duties": []}), encoding="utf-8")
@@ -67,13 +68,14 @@ def new_department(root: Path, code: str, name: str, region: str = "") -> list[P
 def new_year(root: Path, code: str, year: int) -> list[Path]:
     folder = Path(root) / "content" / "departments" / code
     if not (folder / "department.yaml").is_file():
-        raise ScaffoldError(f"no department {code}: {folder / 'department.yaml'} does not exist")
+        raise ScaffoldError(message("new.no-department", code=code, path=folder / "department.yaml"))
     target = folder / str(year)
     if target.exists():
-        raise ScaffoldError(f"{target} already exists; nothing was written")
+        raise ScaffoldError(message("new.exists", path=target))
     years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
     if not years:
-        raise ScaffoldError(f"{folder} has no year to start from")
+        raise ScaffoldError(message("new.no-year", path=folder))
+
     source = folder / str(years[-1])
     files = _carry_forward(source, years[-1], year)
     written = []

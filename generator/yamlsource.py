@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import yaml
 
+from generator.messages import message
+
 try:  # the C parser is much faster; the pure-Python one gives the same tree
     _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -113,7 +115,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlSyntaxError(f"values nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+                    raise YamlSyntaxError(message("yaml.too-deep", depth=MAX_DEPTH), _mark(event.start_mark))
             elif isinstance(event, _CLOSE):
                 depth -= 1
     except yaml.YAMLError:
@@ -128,8 +130,8 @@ def parse(text: str) -> Node | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlSyntaxError(message or "invalid YAML", _mark(mark) if mark else Mark(1, 1)) from None
+        text = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise YamlSyntaxError(text or message("yaml.invalid"), _mark(mark) if mark else Mark(1, 1)) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the stream
         raise YamlSyntaxError(str(exc).splitlines()[0], Mark(1, 1)) from None
     return None if root is None else _convert(root, {})
@@ -151,13 +153,14 @@ def _convert(node, done: dict) -> Node:
         for key_node, value_node in node.value:
             key_mark = _mark(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlSyntaxError("a key must be plain text", key_mark)
+                raise YamlSyntaxError(message("yaml.key-not-text"), key_mark)
             key = key_node.value
             if key in values:
                 first = key_marks[key]
                 raise YamlSyntaxError(
-                    f"duplicate key '{key}' (first defined at line {first.line})", key_mark
+                    message("yaml.duplicate-key", key=key, line=first.line), key_mark
                 )
+
             values[key] = _convert(value_node, done)
             key_marks[key] = key_mark
         converted = Mapping(values, key_marks, mark)
