@@ -272,7 +272,6 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
     )
 
 
-
 def _report_duplicate_projects(projects, report: Report) -> None:
     by_seq: dict[int, str] = {}
     by_code: dict[str, str] = {}
@@ -289,7 +288,6 @@ def _report_duplicate_projects(projects, report: Report) -> None:
             report.error(
                 project.at("code"),
                 message("project.duplicate-code", code=project.code, other=by_code[project.code]),
-
                 "project.duplicate-code",
                 "code",
             )

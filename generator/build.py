@@ -272,11 +272,11 @@ def build(
     unchanged = _unchanged_build(root, Path(output), inputs, watch.started)
     if unchanged is not None:
         return unchanged
-    watch.lap("inputs compared with the last build")
+    watch.lap(message("timing.inputs"))
     report = Report()
     site = load_site(root, report, cache, drafts=drafts)
 
-    watch.lap("content read, model built, checks run")
+    watch.lap(message("timing.load"))
     try:
         check_output_dir(Path(output), root)
     except OutputError as exc:
@@ -292,14 +292,13 @@ def build(
         cache.environment = env
     docs = site_documents(site, cache.documents if cache else None)
     pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
-    watch.lap("pages and search documents listed")
+    watch.lap(message("timing.pages"))
     writer = OutputWriter(Path(output), cache.written if cache else None)
     try:
         written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
-
         raise BuildFailed(report) from exc
     files = len(writer.manifest)
     if whoosh_index:
@@ -307,7 +306,7 @@ def build(
 
         if not index_is_current(search_index_dir(root), docs):
             write_index(search_index_dir(root), docs)
-        watch.lap("whoosh index for `disclose search`")
+        watch.lap(message("timing.whoosh"))
     if inputs.digest:
         _remember_build(root, inputs, len(pages), files, report)
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps))
@@ -321,15 +320,15 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
         try:
             for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
                 writer.add(path, data)
-            watch.lap("search index exported (pages rendering meanwhile)")
+            watch.lap(message("timing.export"))
             rendering.collect(progress)
-            watch.lap("pages rendered (after the export)")
+            watch.lap(message("timing.render"))
         finally:
             rendering.close()
         for path, data in read_assets(static_dirs).items():
             writer.add(path, data)
         written = writer.commit()
-        watch.lap("output written")
+        watch.lap(message("timing.write"))
         return written
     except BaseException:
         writer.abort()

@@ -41,7 +41,6 @@ class Diagnostic:
         severity = message("severity.error") if self.severity is Severity.ERROR else message("severity.warning")
         return f"{self.location}: {severity}: {self.message}{where} [{self.rule}]"
 
-
     def as_json(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
@@ -78,7 +77,7 @@ class Report:
         return bool(self.errors or (strict and self.warnings))
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.diagnostics, key=lambda d: (d.location, d.rule, d.message))
+        return sorted(self.diagnostics, key=lambda d: (d.location, d.rule, d.field, d.message))  # the same order in every language
 
     def format_text(self) -> str:
         lines = [d.format() for d in self.sorted()]

@@ -61,7 +61,6 @@ def _load_run(bounds: tuple[int, int]):
     found = []
     folders = draft_folders(d for items in disclosures.values() for d in items)
     if not blocking_errors(report.diagnostics, folders):  # the budget rules run only on files that all loaded (a draft's blanks aside)
-
         # (a department without its head is reported by the main process, which sees them all)
         found = run_checks(Site(config, make_departments(heads, disclosures, Report())))
     return heads, disclosures, report.diagnostics, found

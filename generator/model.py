@@ -49,7 +49,6 @@ class SiteConfig:
     checks: CheckSettings = CheckSettings()
     relative_urls: bool = False  # every link relative to its page, so the output works from disk
 
-
     @property
     def base_path(self) -> str:
         """The path part of base_url, e.g. "/yjsgk/"; every link starts with it."""

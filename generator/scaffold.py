@@ -75,7 +75,6 @@ def new_year(root: Path, code: str, year: int) -> list[Path]:
     years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name))
     if not years:
         raise ScaffoldError(message("new.no-year", path=folder))
-
     source = folder / str(years[-1])
     files = _carry_forward(source, years[-1], year)
     written = []
@@ -94,6 +93,7 @@ def _carry_forward(source: Path, old_year: int, year: int) -> dict[str, str]:
         "title": (head.get("title") or "").replace(str(old_year), str(year)),
         "scope": head.get("scope") or "full",
         "source": None,
+        "draft": True,  # prepared in git, published once the mark is removed
     })
     for table_file in sorted((source / "tables").glob("*.yaml")) if (source / "tables").is_dir() else []:
         kind = TABLE_KINDS.get(table_file.stem)

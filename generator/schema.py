@@ -183,7 +183,6 @@ class FileReader:
         return text == "true"
 
     def integer(self, parent: Mapping, key: str, field: str) -> int | None:
-
         node = self.scalar(parent, key, field)
         if node is None:
             return None
@@ -457,7 +456,6 @@ def read_project(key: str, path: str, text: str | None, report: Report) -> Proje
         reader.error(
             root.values["code"].mark,
             message("project.file-name", code=code, key=key),
-
             "project.file-name",
             "code",
         )

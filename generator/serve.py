@@ -120,7 +120,6 @@ class DevSite:
             try:
                 result = build(self.root, self.output, cache=self.cache,
                                drafts=True,  # the dev server shows drafts, each page marked
-
                                base_url=self.base_url, dev_overlay=OVERLAY_PATH)
             except BuildFailed as failed:
                 errors = [dict(d.as_json(), text=d.format(), snippet=snippet(self.root, d)) for d in failed.report.sorted()

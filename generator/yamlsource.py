@@ -160,7 +160,6 @@ def _convert(node, done: dict) -> Node:
                 raise YamlSyntaxError(
                     message("yaml.duplicate-key", key=key, line=first.line), key_mark
                 )
-
             values[key] = _convert(value_node, done)
             key_marks[key] = key_mark
         converted = Mapping(values, key_marks, mark)

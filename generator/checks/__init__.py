@@ -82,7 +82,6 @@ def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) 
             report.warning(
                 ack.where,
                 message("ack.unused", rule=ack.rule, file=ack.file, field=ack.field),
-
                 "ack.unused",
                 f"acknowledgements[{index}]",
             )

@@ -179,7 +179,6 @@ def _three_public(table: Table, tolerance):
     car = next(((i, r) for i, r, n in names if n.startswith("二、")), None)
     car_parts = [r for _, r, n in names if n.endswith("购置费") or n.endswith("运行维护费")]
     for anchor, parts, how in ((subtotal, top, message("check.how-three-kinds")), (car, car_parts, "购置费 + 运行维护费 =")):
-
         if anchor is None or not parts:
             continue
         index, row = anchor

@@ -37,6 +37,5 @@ def compare(rule: str, where: Location, field: str, what: str, stated, computed:
     return Diagnostic(where, severity, text, rule, field, expected=format(computed, "f"), found=machine(stated))
 
 
-
 def problem(rule: str, where: Location, field: str, message: str, severity: Severity = Severity.ERROR, found: str = "") -> Diagnostic:
     return Diagnostic(where, severity, message, rule, field, found=found)

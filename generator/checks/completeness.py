@@ -99,5 +99,4 @@ def _years(disclosure: Disclosure):
         if strange:
             yield problem("project.name-year", project.at("name"), "name",
                           message("check.project-name-year", years=", ".join(map(str, strange)), year=disclosure.year),
-
                           Severity.WARNING)

@@ -95,7 +95,6 @@ def _agree(rule, table: Table, found_row, key, other: Table, other_row, other_ke
     found = compare(
         rule, row.where, f"rows[{index}].{key}", f"{table.kind.title} {table.value(row, 'name')}",
         table.value(row, key), other_value or total([]), tolerance, message("check.how-has", where=where_other),
-
     )
     if found:
         yield found

@@ -120,4 +120,3 @@ def _indicators(project: Project, year: int):
             yield problem("project.no-output-indicator", project.at("indicators"), "indicators", message("check.no-output-indicator", project=project.name))
         if "效益指标" not in levels1:
             yield problem("project.no-effect-indicator", project.at("indicators"), "indicators", message("check.no-effect-indicator", project=project.name))
-

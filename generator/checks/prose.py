@@ -84,7 +84,6 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
                     message("check.prose-what", what=what, figure=match.group(1)),
                     Decimal(match.group(1)), expected if expected is not None else Decimal(0), tolerance,
                     message("check.how-table-has"),
-
                 )
                 if found:
                     yield found
