@@ -78,6 +78,15 @@ def take_todos(report: Report, folders: frozenset[str]) -> list[Diagnostic]:
     return taken
 
 
+_ORDER = list(dict.fromkeys(TODO_LABELS.values())) + [BLANK_FIGURE]
+
+
+def _most_first(item: tuple[str, int]) -> tuple[int, int]:
+    """The largest count first; equal counts in a fixed order, whatever the rules' order."""
+    label, count = item
+    return -count, _ORDER.index(label)
+
+
 def todo_list(blanks: list[Diagnostic]) -> list[Diagnostic]:
     """One warning per file: how many blanks it has, and of which kinds."""
     by_file: dict[str, Counter] = defaultdict(Counter)
@@ -86,7 +95,7 @@ def todo_list(blanks: list[Diagnostic]) -> list[Diagnostic]:
     found = []
     for path, counts in sorted(by_file.items()):
         kinds = message("todo.separator").join(
-            message("todo.kind", kind=message(label), count=count) for label, count in counts.most_common()
+            message("todo.kind", kind=message(label), count=count) for label, count in sorted(counts.items(), key=_most_first)
         )
         text = message("todo.file", count=sum(counts.values()), kinds=kinds)
         found.append(Diagnostic(Location(path), Severity.WARNING, text, TODO_RULE, found=str(sum(counts.values()))))
