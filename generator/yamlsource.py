@@ -122,6 +122,37 @@ def _check_depth(text: str) -> None:
         return
 
 
+# The YAML parser's phrases an editor meets most, by the key of the same words in the
+# message catalogues; any other phrase is shown as the parser wrote it.
+YAML_PHRASES = {
+    "mapping values are not allowed in this context": "yaml.phrase.mapping-values",
+    "mapping values are not allowed here": "yaml.phrase.mapping-values",
+    "while parsing a flow sequence": "yaml.phrase.flow-sequence",
+    "while parsing a flow mapping": "yaml.phrase.flow-mapping",
+    "while parsing a block collection": "yaml.phrase.block-collection",
+    "while parsing a block mapping": "yaml.phrase.block-mapping",
+    "did not find expected ',' or ']'": "yaml.phrase.expected-bracket",
+    "did not find expected ',' or '}'": "yaml.phrase.expected-brace",
+    "did not find expected '-' indicator": "yaml.phrase.expected-dash",
+    "did not find expected key": "yaml.phrase.expected-key",
+    "while scanning a quoted scalar": "yaml.phrase.quoted",
+    "while scanning a plain scalar": "yaml.phrase.plain",
+    "while scanning a simple key": "yaml.phrase.simple-key",
+    "could not find expected ':'": "yaml.phrase.expected-colon",
+    "found unexpected end of stream": "yaml.phrase.end-of-stream",
+    "found a tab character that violates indentation": "yaml.phrase.tab",
+    "while scanning for the next token": "yaml.phrase.next-token",
+    "found character that cannot start any token": "yaml.phrase.bad-character",
+    "expected a single document in the stream": "yaml.phrase.single-document",
+    "but found another document": "yaml.phrase.another-document",
+}
+
+
+def _phrase(text: str) -> str:
+    key = YAML_PHRASES.get(text)
+    return message(key) if key else text
+
+
 def parse(text: str) -> Node | None:
     """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
     try:
@@ -130,7 +161,7 @@ def parse(text: str) -> Node | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        text = " ".join(part for part in (exc.context, exc.problem) if part)
+        text = message("yaml.phrase-join").join(_phrase(part) for part in (exc.context, exc.problem) if part)
         raise YamlSyntaxError(text or message("yaml.invalid"), _mark(mark) if mark else Mark(1, 1)) from None
     except yaml.YAMLError as exc:  # e.g. a second document in the stream
         raise YamlSyntaxError(str(exc).splitlines()[0], Mark(1, 1)) from None

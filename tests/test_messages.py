@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, tiny_content
-from generator import argparse_text, drafts
+from generator import argparse_text, drafts, yamlsource
 from generator.cli import choose_language, main
 from generator.messages import MESSAGES_DIR, language_from_environment, message, set_language
 
@@ -31,7 +31,9 @@ def test_every_key_is_in_both_catalogues_with_the_same_fields():
     assert zh and set(zh) == set(en)
     for key in zh:
         assert fields(zh[key]) == fields(en[key]), key
-        assert zh[key].strip() or key == "todo.separator", key
+        assert zh[key].strip() or key in ("todo.separator", "yaml.phrase-join"), key
+        for template in (zh[key], en[key]):
+            template.format(**{name: 1 for name in fields(template)})  # no stray brace
 
 
 def keys_used_in_the_code() -> set[str]:
@@ -43,7 +45,8 @@ def keys_used_in_the_code() -> set[str]:
         found |= set(re.findall(r'\bmessage\(\s*"([^"]+)"', text))
         # a key never comes from a variable, apart from the tables below
         assert not re.search(r"\bmessage\(\s*(?!\")[a-z_]", text.replace("message(label)", "").replace("message(key)", "")), source
-    return found | set(argparse_text.MSGIDS.values()) | set(drafts.TODO_LABELS.values()) | {drafts.BLANK_FIGURE}
+    tables = (argparse_text.MSGIDS, drafts.TODO_LABELS, yamlsource.YAML_PHRASES)
+    return found | {key for table in tables for key in table.values()} | {drafts.BLANK_FIGURE}
 
 
 def test_every_key_the_code_uses_exists_and_every_key_is_used():
@@ -146,3 +149,15 @@ def test_argparse_is_left_as_it_was():
 def test_set_language_refuses_an_unknown_language():
     with pytest.raises(ValueError):
         set_language("fr")
+
+
+def test_the_yaml_parsers_phrases_in_both_languages():
+    from generator.yamlsource import YamlSyntaxError, parse
+
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("a: [1, 2\nb: 3\n")
+    assert caught.value.message == "在 [...] 列表中，找不到应有的“,”或“]”"
+    set_language("en")
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("a: [1, 2\nb: 3\n")
+    assert caught.value.message == "while parsing a flow sequence did not find expected ',' or ']'"
