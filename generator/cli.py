@@ -118,18 +118,19 @@ def cmd_new(args) -> int:
             print(message("cli.created", path=path.relative_to(root).as_posix()))
     load_site(root, report)
     if args.what == "year":
-        print(todo_summary(report))
+        print(todo_summary(report, f"content/departments/{args.dept}/{args.year}/"))
     elif report.diagnostics:
         print("\n" + message("cli.still-to-fill"))
         print(report.format_text())
     return 0
 
 
-def todo_summary(report: Report) -> str:
-    """A new year's to-do list in a few lines: blanks by part, then anything else."""
+def todo_summary(report: Report, folder: str) -> str:
+    """A new year's to-do list in a few lines: blanks by part, then anything else in it."""
     from generator.drafts import TODO_RULE
 
-    todos = [d for d in report.diagnostics if d.rule == TODO_RULE]
+    mine = [d for d in report.diagnostics if d.location.path.startswith(folder)]
+    todos = [d for d in mine if d.rule == TODO_RULE]
     parts: dict[str, list[int]] = {}
     for d in todos:
         relative = d.location.path.split("/", 4)[-1]  # content/departments/CODE/YEAR/<this>
@@ -140,7 +141,7 @@ def todo_summary(report: Report) -> str:
     total = sum(count for _, count in parts.values())
     lines = [message("cli.todo-total", count=total, files=len(todos))]
     lines += [message("cli.todo-part", part=part, files=files, count=count) for part, (files, count) in sorted(parts.items())]
-    others = [d for d in report.diagnostics if d.rule != TODO_RULE]
+    others = [d for d in mine if d.rule != TODO_RULE]
     if others:
         lines.append(message("cli.todo-others", errors=len([d for d in others if d.severity.value == "error"]),
                              warnings=len([d for d in others if d.severity.value == "warning"])))

@@ -81,6 +81,7 @@ def test_new_year_prints_a_short_to_do_list(portal, capsys):
     assert main(["--lang", "en", "new", "year", "405001", "2027", "--source", str(portal)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("created ") and out[0].endswith("marked as a draft (draft: true): not published")
+    assert out[2] == "  projects/: 20 file(s), 179 blank(s)"  # this year's blanks only, not 731's as well
     assert len(out) <= 8, out
 
 
