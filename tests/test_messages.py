@@ -161,3 +161,16 @@ def test_the_yaml_parsers_phrases_in_both_languages():
     with pytest.raises(YamlSyntaxError) as caught:
         parse("a: [1, 2\nb: 3\n")
     assert caught.value.message == "while parsing a flow sequence did not find expected ',' or ']'"
+
+
+@pytest.mark.parametrize("lang, expected", [("en_US.UTF-8", "1 error(s), 0 warning(s)"), ("zh_CN.UTF-8", "1 个错误，0 个警告")])
+def test_a_real_process_follows_lang(broken_site, lang, expected):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")} | {"LANG": lang}
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--source", str(broken_site)],
+                          capture_output=True, text=True, encoding="utf-8", env=env)
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == expected
