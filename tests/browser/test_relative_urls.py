@@ -147,3 +147,32 @@ def test_search_works_under_another_path(chromium, sub_path_server):
         assert page.evaluate(STYLED_JS)
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def draft_site(tmp_path_factory) -> Path:
+    """The sample with 731's next year started (a draft) and relative links, built with drafts."""
+    from generator.scaffold import new_year
+
+    tmp = tmp_path_factory.mktemp("drafts")
+    source = copy_portal(ROOT, tmp / "portal")
+    with open(source / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write("relative_urls: true\n")
+    new_year(source, "731", 2026)
+    build(source, tmp / "site", drafts=True)
+    return tmp / "site"
+
+
+@pytest.mark.parametrize("path", ["departments/731/2026/index.html", "departments/731/2026/projects/p01/index.html",
+                                  "departments/731/index.html"])
+@pytest.mark.parametrize("width", (1280, 320), ids=lambda w: f"{w}px")
+def test_a_draft_page_is_marked_and_accessible(chromium, axe, draft_site, path, width):
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.goto((draft_site / path).as_uri(), wait_until="load")
+        assert page.evaluate("() => !!document.querySelector('.draft-banner') || document.querySelector('.year-list').innerText.includes('（草稿）')")
+        violations = axe.run(page)
+        assert not violations, axe.format(violations, f"{path} at {width}px")
+    finally:
+        context.close()
