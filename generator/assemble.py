@@ -108,7 +108,7 @@ def assemble(sources: Sources, report: Report, cache: ReadCache | None = None) -
 
 def _assemble(sources: Sources, report: Report, read, cache: ReadCache | None = None) -> Site | None:
     if sources.site is None:
-        report.error(Location("site.yaml"), "no site.yaml in the project folder", "site.missing")
+        report.error(Location("site.yaml"), message("site.missing"), "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text_or_why(), report)
     heads, disclosures = assemble_content(sources.content, report, read, cache.years if cache else None,
@@ -182,7 +182,7 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
             continue
         report.warning(
             Location(path),
-            "file not understood: not part of the content layout (see docs/content-format.md)",
+            message("content.unknown-file"),
             "content.unknown-file",
         )
     heads: dict[str, dict] = {}
@@ -221,7 +221,7 @@ def make_departments(heads: dict, disclosures: dict, report: Report) -> tuple[De
         if dept not in heads:
             report.error(
                 Location(f"content/departments/{dept}/department.yaml"),
-                "department folder without department.yaml",
+                message("content.missing-department"),
                 "content.missing-department",
             )
             continue
@@ -242,7 +242,7 @@ def _read_year(files: list, read, report: Report) -> dict:
             if kind is None:
                 report.error(
                     Location(source.path),
-                    f"unknown table '{keys['key']}'; expected one of: {', '.join(TABLE_KINDS)}",
+                    message("content.unknown-table", key=keys["key"], names=", ".join(TABLE_KINDS)),
                     "content.unknown-table",
                 )
             else:
@@ -261,7 +261,7 @@ def _read_year(files: list, read, report: Report) -> dict:
 def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Disclosure | None:
     folder = f"content/departments/{dept}/{year}"
     if "head" not in parts:
-        report.error(Location(f"{folder}/disclosure.yaml"), "year folder without disclosure.yaml", "content.missing-disclosure")
+        report.error(Location(f"{folder}/disclosure.yaml"), message("content.missing-disclosure"), "content.missing-disclosure")
         return None
     head = parts["head"]
     if head is None:
@@ -285,6 +285,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         projects=tuple(sorted(projects, key=lambda p: (p.seq, p.key))),
         where=head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1),
         acknowledgements=parts.get("acknowledgements") or (),
+        draft=head.get("draft", False),
     )
 
 
@@ -295,7 +296,7 @@ def _report_duplicate_projects(projects, report: Report) -> None:
         if project.seq in by_seq:
             report.error(
                 project.at("seq"),
-                f"seq {project.seq} is also used by {by_seq[project.seq]}",
+                message("project.duplicate-seq", seq=project.seq, other=by_seq[project.seq]),
                 "project.duplicate-seq",
                 "seq",
             )
@@ -303,7 +304,7 @@ def _report_duplicate_projects(projects, report: Report) -> None:
         if project.code and project.code in by_code:
             report.error(
                 project.at("code"),
-                f"project code {project.code} is also used by {by_code[project.code]}",
+                message("project.duplicate-code", code=project.code, other=by_code[project.code]),
                 "project.duplicate-code",
                 "code",
             )

@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
+from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.links import link_diagnostics, walk_files
 from generator.loader import SourceCache, read_sources, readable
@@ -217,17 +218,20 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> Site | None:
+def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
     files all loaded, so that one broken file is not reported as a dozen wrong sums.
+    The blanks of a draft are folded into one to-do line per file; with drafts=False the
+    drafts are left out of the model, and neither their blanks nor the budget rules' view
+    of them are reported (a broken file is, wherever it is).
     """
     with model_memory():
-        return _load_site(root, report, cache)
+        return _load_site(root, report, cache, drafts)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
+def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True) -> Site | None:
     site, checked = None, None
     listing = can_load_in_parallel(Path(root)) if cache is None else None
     if listing is not None:
@@ -242,16 +246,23 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site |
     if site is None:
         return None
     _check_theme(root, site, report)
+    folders = site_draft_folders(site)
+    todos = take_todos(report, folders)
+    if not drafts and folders:
+        site = without_drafts(site)
+        checked = None if checked is None else [d for d in checked if not in_folders(d, folders)]
     if not report.errors:
         if checked is None:
             checked = run_checks(site, cache.checks if cache else None)
         apply_acknowledgements(site, checked, report)
+    if drafts and folders:
+        report.extend(todo_list(todos + take_todos(report, folders)))
     return site
 
 
 def _check_theme(root: Path, site: Site, report: Report) -> None:
     if not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
-        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+        report.error(Location("site.yaml"), message("site.theme", theme=site.config.theme), "site.theme")
 
 
 def build(
@@ -264,6 +275,7 @@ def build(
     whoosh_index: bool = False,
     base_url: str = "",
     dev_overlay: str = "",
+    drafts: bool = False,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -274,14 +286,17 @@ def build(
 
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
+
+    A disclosure marked `draft: true` is left out unless `drafts` is true (the dev server
+    shows drafts, each page marked as a draft).
     """
     watch = Stopwatch()
     root = Path(root).resolve()
     try:
         if cache is not None:  # the dev server: its own private output folder
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts)
         with output_lock(Path(output)):
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts)
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
@@ -294,16 +309,16 @@ def build(
 
 
 def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache | None", whoosh_index: bool,
-           base_url: str, dev_overlay: str, watch: Stopwatch) -> BuildResult:
-    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay)
+           base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool) -> BuildResult:
+    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts)
     inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, output, inputs, watch.started)
     if unchanged is not None:
         return unchanged
-    watch.lap("inputs compared with the last build")
+    watch.lap(message("timing.inputs"))
     report = Report()
-    site = load_site(root, report, cache)
-    watch.lap("content read, model built, checks run")
+    site = load_site(root, report, cache, drafts=drafts)
+    watch.lap(message("timing.load"))
     writer = None
     try:
         check_output_dir(output, root)
@@ -320,7 +335,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
         written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay)
     except RenderError as exc:
         where = _relative(exc.template, root)
-        report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
+        report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
         raise BuildFailed(report) from exc
     except OutputError as exc:
         report.error(Location(str(output)), str(exc), "output.unsafe")
@@ -331,7 +346,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
 
         if not index_is_current(search_index_dir(root), docs):
             write_index(search_index_dir(root), docs)
-        watch.lap("whoosh index for `disclose search`")
+        watch.lap(message("timing.whoosh"))
     if inputs.digest:
         _remember_build(root, output, inputs, len(pages), files, report)
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept))
@@ -347,7 +362,7 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache
             cache.environment = env
         docs = site_documents(site, cache.documents if cache else None)
         pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
-        watch.lap("pages and search documents listed")
+        watch.lap(message("timing.pages"))
     except BaseException:
         writer.abort()
         raise
@@ -364,15 +379,15 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
         try:
             for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
                 writer.add(path, data)
-            watch.lap("search index exported (pages rendering meanwhile)")
+            watch.lap(message("timing.export"))
             rendering.collect(progress)
-            watch.lap("pages rendered (after the export)")
+            watch.lap(message("timing.render"))
         finally:
             rendering.close()
         for path, data in read_assets(static_dirs, root).items():
             writer.add(path, data)
         written = writer.commit()
-        watch.lap("output written")
+        watch.lap(message("timing.write"))
         return written
     except BaseException:
         writer.abort()

@@ -9,9 +9,10 @@ import time
 from pathlib import Path
 
 from generator import __version__
+from generator.argparse_text import localized
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
-from generator.messages import message
+from generator.messages import available_languages, language_from_environment, message, set_language
 
 
 def _progress(stream):
@@ -21,7 +22,7 @@ def _progress(stream):
 
     def show(done: int, total: int) -> None:
         if done == total or done % 25 == 0:
-            stream.write(f"\rrendering pages {done}/{total}")
+            stream.write("\r" + message("cli.rendering", done=done, total=total))
             if done == total:
                 stream.write("\r\033[K")
             stream.flush()
@@ -33,23 +34,25 @@ def cmd_build(args) -> int:
     source = Path(args.source)
     output = Path(args.output) if args.output else source / "_site"
     try:
-        result = build(source, output, strict=args.strict, whoosh_index=args.whoosh,
+        result = build(source, output, strict=args.strict, whoosh_index=args.whoosh, drafts=args.drafts,
                        progress=None if args.quiet else _progress(sys.stderr))
     except BuildFailed as failed:
         print(failed.report.format_text(), file=sys.stderr)
-        print(f"build failed: nothing was written; {output} is unchanged", file=sys.stderr)
+        print(message("cli.build-failed", output=output), file=sys.stderr)
         return 1
     if result.report.diagnostics:
         print(result.report.format_text(), file=sys.stderr)
     for kept in result.kept:  # files in the output the builder did not write: never deleted
-        print(message(f"output.kept-{kept.reason}", path=output / kept.path), file=sys.stderr)
+        key_path = output / kept.path
+        print(message("output.kept-foreign", path=key_path) if kept.reason == "foreign"
+              else message("output.kept-changed", path=key_path), file=sys.stderr)
     if not args.quiet and result.site is None:
-        print(f"nothing changed since the last build: {result.pages} pages ({result.files} files) in {output}, checked in {result.seconds:.2f} s")
+        print(message("cli.unchanged", pages=result.pages, files=result.files, output=output, seconds=result.seconds))
     elif not args.quiet:
-        print(f"built {result.pages} pages ({result.files} files, {result.written} written) into {output} in {result.seconds:.2f} s")
+        print(message("cli.built", pages=result.pages, files=result.files, written=result.written, output=output, seconds=result.seconds))
     if args.timings:
         for step, seconds in result.timings:
-            print(f"  {seconds:8.2f} s  {step}")
+            print(message("cli.timing", seconds=seconds, step=step))
     return 0
 
 
@@ -64,7 +67,7 @@ def cmd_check(args) -> int:
         if report.diagnostics:
             print(report.format_text())
         else:
-            print(f"0 error(s), 0 warning(s): checked in {time.perf_counter() - started:.2f} s")
+            print(message("cli.check-clean", seconds=time.perf_counter() - started))
     return 1 if failed else 0
 
 
@@ -86,9 +89,9 @@ def cmd_search(args) -> int:
     hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
     base = site.config.base_path
     for hit in hits:
-        where = " · ".join(part for part in (hit.dept_name, f"{hit.year}年" if hit.year else "", f"预算数 {hit.budget} 万元" if hit.budget else "") if part)
+        where = " · ".join(part for part in (hit.dept_name, message("cli.search-year", year=hit.year) if hit.year else "", message("cli.search-budget", budget=hit.budget) if hit.budget else "") if part)
         print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
-    print(f"{len(hits)} result(s) for {args.query!r}", file=sys.stderr)
+    print(message("cli.search-results", count=len(hits), query=args.query), file=sys.stderr)
     return 0
 
 
@@ -109,66 +112,98 @@ def cmd_new(args) -> int:
         else:
             written = new_department(root, args.code, args.name, args.region or "")
     except ScaffoldError as error:
-        print(f"disclose new: {error}", file=sys.stderr)
+        print(message("cli.new-failed", error=error), file=sys.stderr)
         return 1
-    for path in sorted(written):
-        print(f"created {path.relative_to(root)}")
     report = Report()
+    if args.what == "year":
+        print(message("cli.new-year-created", count=len(written), folder=f"content/departments/{args.dept}/{args.year}/"))
+
+    else:
+        for path in sorted(written):
+            print(message("cli.created", path=path.relative_to(root).as_posix()))
     load_site(root, report)
-    if report.diagnostics:
-        print("\nstill to fill in (disclose check):")
+    if args.what == "year":
+        print(todo_summary(report, f"content/departments/{args.dept}/{args.year}/"))
+    elif report.diagnostics:
+        print("\n" + message("cli.still-to-fill"))
         print(report.format_text())
     return 0
 
 
-def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="disclose", description="Build a public budget-disclosure portal (部门预算公开).")
-    parser.add_argument("--version", action="version", version=f"disclose {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+def todo_summary(report: Report, folder: str) -> str:
+    """A new year's to-do list in a few lines: blanks by part, then anything else in it."""
+    from generator.drafts import TODO_RULE
 
-    build_parser = commands.add_parser("build", help="check the content and write the site")
-    build_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
-    build_parser.add_argument("--output", default=None, help="output folder (default: SOURCE/_site)")
-    build_parser.add_argument("--quiet", action="store_true", help="print nothing but problems")
-    build_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    build_parser.add_argument("--timings", action="store_true", help="print where the build's time went, step by step")
-    build_parser.add_argument("--whoosh", action="store_true",
-                              help="also bring the index `disclose search` reads up to date (otherwise that command does it on first use)")
+    mine = [d for d in report.diagnostics if d.location.path.startswith(folder)]
+    todos = [d for d in mine if d.rule == TODO_RULE]
+    parts: dict[str, list[int]] = {}
+    for d in todos:
+        relative = d.location.path.split("/", 4)[-1]  # content/departments/CODE/YEAR/<this>
+        part = relative.split("/", 1)[0] + "/" if "/" in relative else relative
+        files_and_count = parts.setdefault(part, [0, 0])
+        files_and_count[0] += 1
+        files_and_count[1] += int(d.found or 0)
+    total = sum(count for _, count in parts.values())
+    lines = [message("cli.todo-total", count=total, files=len(todos))]
+    lines += [message("cli.todo-part", part=part, files=files, count=count) for part, (files, count) in sorted(parts.items())]
+    others = [d for d in mine if d.rule != TODO_RULE]
+    if others:
+        lines.append(message("cli.todo-others", errors=len([d for d in others if d.severity.value == "error"]),
+                             warnings=len([d for d in others if d.severity.value == "warning"])))
+    lines.append(message("cli.todo-finish"))
+    return "\n".join(lines)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)  # options every command takes
+    common.add_argument("--lang", choices=available_languages(), default=argparse.SUPPRESS, help=message("help.lang"))
+    parser = argparse.ArgumentParser(prog="disclose", description=message("help.description"), parents=[common])
+    parser.add_argument("--version", action="version", version=f"disclose {__version__}", help=message("help.version"))
+    commands = parser.add_subparsers(dest="command", required=True, title=message("help.commands"))
+
+    build_parser = commands.add_parser("build", parents=[common], help=message("help.build"), description=message("help.build"))
+    build_parser.add_argument("--source", default=".", help=message("help.source"))
+    build_parser.add_argument("--output", default=None, help=message("help.output"))
+    build_parser.add_argument("--quiet", action="store_true", help=message("help.quiet"))
+    build_parser.add_argument("--strict", action="store_true", help=message("help.strict"))
+    build_parser.add_argument("--drafts", action="store_true", help=message("help.drafts"))
+    build_parser.add_argument("--timings", action="store_true", help=message("help.timings"))
+    build_parser.add_argument("--whoosh", action="store_true", help=message("help.whoosh"))
     build_parser.set_defaults(run=cmd_build)
 
-    check_parser = commands.add_parser("check", help="validate the content and report every problem; writes nothing")
-    check_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
-    check_parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check_parser = commands.add_parser("check", parents=[common], help=message("help.check"), description=message("help.check"))
+    check_parser.add_argument("--source", default=".", help=message("help.source"))
+    check_parser.add_argument("--strict", action="store_true", help=message("help.strict"))
+    check_parser.add_argument("--format", choices=("text", "json"), default="text", help=message("help.format"))
     check_parser.set_defaults(run=cmd_check)
 
-    search_parser = commands.add_parser("search", help="search the portal from the terminal (the same index words as the site)")
-    search_parser.add_argument("query", help="words, a project code, a department name")
-    search_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
-    search_parser.add_argument("--dept", help="only this department code")
-    search_parser.add_argument("--year", help="only this year")
-    search_parser.add_argument("--limit", type=int, default=20, help="at most this many results (default 20)")
-    search_parser.add_argument("--reindex", action="store_true", help="rebuild the index even if it looks current")
+    search_parser = commands.add_parser("search", parents=[common], help=message("help.search"), description=message("help.search"))
+    search_parser.add_argument("query", help=message("help.query"))
+    search_parser.add_argument("--source", default=".", help=message("help.source"))
+    search_parser.add_argument("--dept", help=message("help.dept"))
+    search_parser.add_argument("--year", help=message("help.year"))
+    search_parser.add_argument("--limit", type=int, default=20, help=message("help.limit"))
+    search_parser.add_argument("--reindex", action="store_true", help=message("help.reindex"))
     search_parser.set_defaults(run=cmd_search)
 
-    serve_parser = commands.add_parser("serve", help="build, serve and rebuild on every change, with live reload")
-    serve_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
-    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve_parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve_parser = commands.add_parser("serve", parents=[common], help=message("help.serve"), description=message("help.serve"))
+    serve_parser.add_argument("--source", default=".", help=message("help.source"))
+    serve_parser.add_argument("--host", default="127.0.0.1", help=message("help.host"))
+    serve_parser.add_argument("--port", type=int, default=8000, help=message("help.port"))
     serve_parser.set_defaults(run=cmd_serve)
 
-    new_parser = commands.add_parser("new", help="start a department, or a department's next year")
-    new_commands = new_parser.add_subparsers(dest="what", required=True)
-    year_parser = new_commands.add_parser("year", help="a new year for a department, carried forward from its latest year")
-    year_parser.add_argument("dept", help="department code")
-    year_parser.add_argument("year", help="the new year (four ASCII digits)")
-    year_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    new_parser = commands.add_parser("new", parents=[common], help=message("help.new"), description=message("help.new"))
+    new_commands = new_parser.add_subparsers(dest="what", required=True, title=message("help.commands"))
+    year_parser = new_commands.add_parser("year", parents=[common], help=message("help.new-year"), description=message("help.new-year"))
+    year_parser.add_argument("dept", help=message("help.new-dept-code"))
+    year_parser.add_argument("year", help=message("help.new-year-year"))
+    year_parser.add_argument("--source", default=".", help=message("help.source"))
     year_parser.set_defaults(run=cmd_new)
-    dept_parser = new_commands.add_parser("department", help="a new department folder")
-    dept_parser.add_argument("code", help="department code (部门编码)")
-    dept_parser.add_argument("name", help="department name (部门名称)")
-    dept_parser.add_argument("--region", help="region (地区)")
-    dept_parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
+    dept_parser = new_commands.add_parser("department", parents=[common], help=message("help.new-department"), description=message("help.new-department"))
+    dept_parser.add_argument("code", help=message("help.new-code"))
+    dept_parser.add_argument("name", help=message("help.new-name"))
+    dept_parser.add_argument("--region", help=message("help.new-region"))
+    dept_parser.add_argument("--source", default=".", help=message("help.source"))
     dept_parser.set_defaults(run=cmd_new)
     from generator.importer.command import add_parser as add_import_parser  # disclose import
 
@@ -176,8 +211,20 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def choose_language(argv: list[str], environ: dict[str, str] | None = None) -> str:
+    """`--lang X` (or --lang=X) anywhere on the command line, else the locale (LANG)."""
+    for index, arg in enumerate(argv):
+        value = argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") else None
+        if value in available_languages():
+            return value
+    return language_from_environment(environ)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    set_language(choose_language(argv))
+    with localized():
+        args = make_parser().parse_args(argv)
     try:
         return args.run(args)
     except OSError as error:  # the system said no: say what, where and what to do; no traceback
@@ -187,10 +234,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def system_error(error: OSError) -> str:
     """An OSError as a sentence: the path, what happened, what to do."""
-    advice = {
-        errno.ENOSPC: "system.no-space", errno.EDQUOT: "system.no-space", errno.EROFS: "system.read-only",
-        errno.EACCES: "system.denied", errno.EPERM: "system.denied", errno.ELOOP: "system.loop",
-        errno.ENOENT: "system.missing", errno.EADDRINUSE: "system.address-in-use",
-    }.get(error.errno or 0, "system.other")
-    path = error.filename or ""
-    return message(advice, path=path, reason=error.strerror or str(error))
+    path, reason, code = error.filename or "", error.strerror or str(error), error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return message("system.no-space", path=path, reason=reason)
+    if code == errno.EROFS:
+        return message("system.read-only", path=path, reason=reason)
+    if code in (errno.EACCES, errno.EPERM):
+        return message("system.denied", path=path, reason=reason)
+    if code == errno.ELOOP:
+        return message("system.loop", path=path, reason=reason)
+    if code == errno.ENOENT:
+        return message("system.missing", path=path, reason=reason)
+    if code == errno.EADDRINUSE:
+        return message("system.address-in-use", path=path, reason=reason)
+    return message("system.other", path=path, reason=reason)

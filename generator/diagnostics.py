@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+from generator.messages import message
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -35,8 +37,9 @@ class Diagnostic:
     found: str = ""  # for a figure: what the source says
 
     def format(self) -> str:
-        where = f" (at {self.field})" if self.field else ""
-        return f"{self.location}: {self.severity.value}: {self.message}{where} [{self.rule}]"
+        where = message("diagnostic.at-field", field=self.field) if self.field else ""
+        severity = message("severity.error") if self.severity is Severity.ERROR else message("severity.warning")
+        return f"{self.location}: {severity}: {self.message}{where} [{self.rule}]"
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -74,11 +77,11 @@ class Report:
         return bool(self.errors or (strict and self.warnings))
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.diagnostics, key=lambda d: (d.location, d.rule, d.message))
+        return sorted(self.diagnostics, key=lambda d: (d.location, d.rule, d.field, d.message))  # the same order in every language
 
     def format_text(self) -> str:
         lines = [d.format() for d in self.sorted()]
-        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        lines.append(message("report.summary", errors=len(self.errors), warnings=len(self.warnings)))
         return "\n".join(lines)
 
     def format_json(self) -> str:

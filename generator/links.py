@@ -109,5 +109,11 @@ def _report(root: Path, path: str, found: list[Diagnostic]) -> bool:
     if problem is None:
         return False
     relative = Path(path).relative_to(root).as_posix()
-    found.append(Diagnostic(Location(relative), Severity.ERROR, message(problem, path=relative), problem))
+    if problem == "link.outside":
+        said = message("link.outside", path=relative)
+    elif problem == "link.loop":
+        said = message("link.loop", path=relative)
+    else:
+        said = message("link.dangling", path=relative)
+    found.append(Diagnostic(Location(relative), Severity.ERROR, said, problem))
     return True

@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
+from generator.drafts import blocking_errors, draft_folders
 from generator.loader import SITE_FILE, content_listing, read_file, readable
 from generator.model import Site
 from generator.render import usable_cores
@@ -58,7 +59,8 @@ def _load_run(bounds: tuple[int, int]):
     content = [read_file(root, path) for path, _ in listing[bounds[0]:bounds[1]]]
     heads, disclosures = assemble_content(content, report)
     found = []
-    if not report.errors:  # the budget rules run only on files that all loaded
+    folders = draft_folders(d for items in disclosures.values() for d in items)
+    if not blocking_errors(report.diagnostics, folders):  # the budget rules run only on files that all loaded (a draft's blanks aside)
         # (a department without its head is reported by the main process, which sees them all)
         found = run_checks(Site(config, make_departments(heads, disclosures, Report())))
     return heads, disclosures, report.diagnostics, found

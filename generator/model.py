@@ -47,6 +47,7 @@ class SiteConfig:
     contact: str = ""
     footer: str = ""
     checks: CheckSettings = CheckSettings()
+    relative_urls: bool = False  # every link relative to its page, so the output works from disk
 
     @property
     def base_path(self) -> str:
@@ -205,6 +206,7 @@ class Disclosure:
     projects: tuple[Project, ...]  # in published order
     where: Location
     acknowledgements: tuple[Acknowledgement, ...] = ()
+    draft: bool = False  # `draft: true`: not published unless built with --drafts
 
     @property
     def folder(self) -> str:

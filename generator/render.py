@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, meta
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, meta, pass_context
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -101,7 +101,11 @@ def _set_globals(env: Environment, site: Site, dev_overlay: str) -> None:
     # Globals are what every page may read; anything else a page shows comes in its context,
     # so that a page's context and its templates are all it depends on.
     base_path = site.config.base_path
-    env.filters["url"] = lambda path: base_path + path
+    if site.config.relative_urls:
+        env.filters["url"], env.filters["url_root"] = relative_url, relative_root
+    else:
+        env.filters["url"] = lambda path: base_path + path
+        env.filters["url_root"] = lambda _: base_path
     env.globals.update(
         config=site.config,
         site_years=site.years,
@@ -110,6 +114,25 @@ def _set_globals(env: Environment, site: Site, dev_overlay: str) -> None:
         views=views,
         dev_overlay=dev_overlay,  # the dev server's error overlay script, "" in a real build
     )
+
+
+def _up(context) -> str:
+    """From the page being rendered back to the site's root folder: "", "../", "../../"…"""
+    return "../" * context["page"].path.count("/")
+
+
+@pass_context
+def relative_url(context, path: str) -> str:
+    """A site path as a link relative to the page, naming the file itself (a folder's
+    index.html), so that it resolves from a file:// path as well as under any URL."""
+    page, hash_mark, fragment = path.partition("#")
+    return _up(context) + urls.output_file(page) + hash_mark + fragment
+
+
+@pass_context
+def relative_root(context, _) -> str:
+    """The site's root folder relative to the page ("./" at the top)."""
+    return _up(context) or "./"
 
 
 def render_page(env: Environment, page: Page) -> bytes:

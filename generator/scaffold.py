@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.messages import message
 from generator.schema import PLAN_MONTHS
 from generator.tables import CODE, TABLE_KINDS, TEXT
 from generator.messages import message
@@ -70,7 +71,7 @@ def new_department(root: Path, code: str, name: str, region: str = "") -> list[P
         raise ScaffoldError(message("new.no-site", root=root))
     folder = _department_folder(root, code)
     if folder.exists():
-        raise ScaffoldError(f"{folder} already exists; nothing was written")
+        raise ScaffoldError(message("new.exists", path=folder))
     target = folder / "department.yaml"
     folder.mkdir(parents=True)
     target.write_text(dump({"name": name, "region": region, "units": [], "duties": []}), encoding="utf-8")
@@ -101,13 +102,13 @@ def new_year(root: Path, code: str, year: int | str) -> list[Path]:
     year = _valid_year(year)
     folder = _department_folder(root, code)
     if not (folder / "department.yaml").is_file():
-        raise ScaffoldError(f"no department {code}: {folder / 'department.yaml'} does not exist")
+        raise ScaffoldError(message("new.no-department", code=code, path=folder / "department.yaml"))
     target = folder / str(year)
     if target.exists():
-        raise ScaffoldError(f"{target} already exists; nothing was written")
+        raise ScaffoldError(message("new.exists", path=target))
     years = sorted(int(p.name) for p in folder.iterdir() if p.is_dir() and YEAR.fullmatch(p.name))
     if not years:
-        raise ScaffoldError(f"{folder} has no year to start from")
+        raise ScaffoldError(message("new.no-year", path=folder))
     source = folder / str(years[-1])
     try:
         files = _carry_forward(source, years[-1], year)
@@ -130,6 +131,7 @@ def _carry_forward(source: Path, old_year: int, year: int) -> dict[str, str]:
         "title": (head.get("title") or "").replace(str(old_year), str(year)),
         "scope": head.get("scope") or "full",
         "source": None,
+        "draft": True,  # prepared in git, published once the mark is removed
     })
     for table_file in sorted((source / "tables").glob("*.yaml")) if (source / "tables").is_dir() else []:
         kind = TABLE_KINDS.get(table_file.stem)

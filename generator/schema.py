@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from generator.diagnostics import Location, Report
 from generator.indicators import parse_value
+from generator.messages import message
 from generator.model import (
     FieldLocations,
     Acknowledgement,
@@ -63,15 +64,15 @@ PLAN_MONTHS = (("march", "3月底"), ("june", "6月底"), ("october", "10月底"
 
 def describe(node) -> str:
     if node is None:
-        return "nothing"
+        return message("describe.nothing")
     if isinstance(node, Mapping):
-        return "a mapping"
+        return message("describe.mapping")
     if isinstance(node, Sequence):
-        return "a list"
+        return message("describe.list")
     if node.is_null:
-        return "a blank"
+        return message("describe.blank")
     text = node.text if len(node.text) <= 30 else node.text[:29] + "…"
-    return f"'{text}'"
+    return message("describe.text", text=text)
 
 
 def join(field: str, key) -> str:
@@ -109,13 +110,13 @@ class FileReader:
             self.unreadable = True
             return None
         if text is None:
-            self.error(None, "the file is not UTF-8 text", "yaml.encoding")
+            self.error(None, message("schema.not-utf8"), "yaml.encoding")
             self.unreadable = True
             return None
         try:
             return parse(text)
         except YamlSyntaxError as exc:
-            self.error(exc.mark, f"YAML syntax: {exc.message}", "yaml.syntax")
+            self.error(exc.mark, message("schema.yaml-syntax", detail=exc.message), "yaml.syntax")
             self.unreadable = True
             return None
 
@@ -125,26 +126,26 @@ class FileReader:
         if node is None and self.unreadable:
             return None
         if node is None:
-            self.error(None, "the file is empty; expected a mapping of fields", "schema.empty")
+            self.error(None, message("schema.empty"), "schema.empty")
             return None
         return self.mapping(node, "", allowed, required)
 
     def mapping(self, node, field: str, allowed, required=()) -> Mapping | None:
         if not isinstance(node, Mapping):
             mark = getattr(node, "mark", None)
-            self.error(mark, f"expected a mapping of fields, found {describe(node)}", "schema.type", field)
+            self.error(mark, message("schema.expected-mapping", found=describe(node)), "schema.type", field)
             return None
         for key, key_mark in node.key_marks.items():
             if key not in allowed:
                 close = difflib.get_close_matches(key, list(allowed), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+                hint = message("schema.did-you-mean", name=close[0]) if close else message("schema.expected-one-of", names=", ".join(allowed))
                 if re.fullmatch(r"\d+(?:\.\d+)?", key):
-                    hint += "; inside {…} a comma separates fields, so 1,290.10 or 0,56 is cut in two: write 1290.10 or 0.56"
-                self.error(key_mark, f"unknown key '{key}'{hint}", "schema.unknown-key", join(field, key))
+                    hint += message("schema.comma-in-flow")
+                self.error(key_mark, message("schema.unknown-key", key=key, hint=hint), "schema.unknown-key", join(field, key))
         for key in required:
             value = node.get(key)
             if value is None or (isinstance(value, Scalar) and value.is_null):
-                self.error(node.mark, f"missing required field '{key}'", "schema.required", join(field, key))
+                self.error(node.mark, message("schema.required", key=key), "schema.required", join(field, key))
         return node
 
     def scalar(self, parent: Mapping, key: str, field: str) -> Scalar | None:
@@ -152,7 +153,7 @@ class FileReader:
         if node is None:
             return None
         if not isinstance(node, Scalar):
-            self.error(node.mark, f"expected text, found {describe(node)}", "schema.type", join(field, key))
+            self.error(node.mark, message("schema.expected-text", found=describe(node)), "schema.type", join(field, key))
             return None
         return None if node.is_null else node
 
@@ -179,15 +180,14 @@ class FileReader:
         if not _DECIMAL.fullmatch(text):
             self.error(
                 node.mark,
-                f"expected a number such as 1290.10 (blank: leave the key out), found {describe(node)}",
+                message("schema.number", found=describe(node)),
                 "schema.number",
                 field,
             )
             return None
         problem = _number_problem(text, places, signed)
         if problem is not None:
-            key, params = problem
-            self.error(node.mark, message(key, found=text, **params), "schema.number", field)
+            self.error(node.mark, problem, "schema.number", field)
             return None
         return Decimal(text)
 
@@ -203,6 +203,16 @@ class FileReader:
                 return True
         return False
 
+    def boolean(self, parent: Mapping, key: str, field: str) -> bool:
+        """true or false; a blank is false."""
+        node = self.scalar(parent, key, field)
+        if node is None:
+            return False
+        text = node.text.strip()
+        if text not in ("true", "false"):
+            self.error(node.mark, message("schema.boolean", found=describe(node)), "schema.boolean", join(field, key))
+        return text == "true"
+
     def integer(self, parent: Mapping, key: str, field: str) -> int | None:
         node = self.scalar(parent, key, field)
         if node is None:
@@ -211,10 +221,10 @@ class FileReader:
         if self.foreign_digit(node, join(field, key)):
             return None
         if not _INTEGER.fullmatch(text):
-            self.error(node.mark, f"expected a whole number, found {describe(node)}", "schema.integer", join(field, key))
+            self.error(node.mark, message("schema.integer", found=describe(node)), "schema.integer", join(field, key))
             return None
         if len(text) > _MAX_DIGITS:  # int() refuses very long digit strings, and no list is that long
-            self.error(node.mark, f"expected a whole number of at most {_MAX_DIGITS} digits, found {describe(node)}", "schema.integer", join(field, key))
+            self.error(node.mark, message("schema.integer-too-long", digits=_MAX_DIGITS, found=describe(node)), "schema.integer", join(field, key))
             return None
         return int(text)
 
@@ -223,7 +233,7 @@ class FileReader:
         if node is None or (isinstance(node, Scalar) and node.is_null):
             return ()
         if not isinstance(node, Sequence):
-            self.error(node.mark, f"expected a list, found {describe(node)}", "schema.type", join(field, key))
+            self.error(node.mark, message("schema.expected-list", found=describe(node)), "schema.type", join(field, key))
             return ()
         return node.items
 
@@ -232,26 +242,29 @@ class FileReader:
         for index, item in enumerate(self.sequence(parent, key, field)):
             item_field = join(join(field, key), index)
             if not isinstance(item, Scalar):
-                self.error(item.mark, f"expected text, found {describe(item)}", "schema.type", item_field)
+                self.error(item.mark, message("schema.expected-text", found=describe(item)), "schema.type", item_field)
             elif not item.is_null:
                 texts.append(item.text.strip())
         return tuple(texts)
 
 
-def _number_problem(text: str, places: int | None, signed: bool) -> tuple[str, dict] | None:
+def _number_problem(text: str, places: int | None, signed: bool) -> str | None:
+    """Why an amount written in ASCII digits still cannot be published as written."""
     whole, _, fraction = text.lstrip("-").partition(".")
     if len(whole.lstrip("0")) > _MAX_WHOLE_DIGITS:
-        return "number.too-long", {"digits": _MAX_WHOLE_DIGITS}
+        return message("number.too-long", found=text, digits=_MAX_WHOLE_DIGITS)
     if places is not None and len(fraction) > places:
-        return "number.too-many-decimals", {"places": places}
-    if text.startswith("-"):
-        return ("number.negative-zero", {}) if Decimal(text) == 0 else (None if signed else ("number.negative", {}))
+        return message("number.too-many-decimals", found=text, places=places)
+    if text.startswith("-") and Decimal(text) == 0:
+        return message("number.negative-zero", found=text)
+    if text.startswith("-") and not signed:
+        return message("number.negative", found=text)
     return None
 
 
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
-    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks")
+    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls")
     root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
@@ -260,7 +273,7 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
     if base_url and not re.fullmatch(r"https?://[^/\s?#@]+(/[^\s?#]*)?|/(?!/)[^\s?#]*", base_url):
         reader.error(
             root.values["base_url"].mark,
-            f"base_url must be an http(s) URL or a path starting with '/', found '{base_url}'",
+            message("site.base-url", found=base_url),
             "site.base-url",
             "base_url",
         )
@@ -275,6 +288,7 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         theme=reader.text(root, "theme", "") or "default",
         contact=reader.text(root, "contact", ""),
         footer=reader.text(root, "footer", ""),
+        relative_urls=reader.boolean(root, "relative_urls", ""),
     )
 
 
@@ -290,10 +304,10 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
     tolerance = reader.number(checks, "tolerance", "checks")
     tables = reader.text_list(checks, "required_tables", "checks")
     sections = reader.text_list(checks, "required_sections", "checks")
-    for key, known, what in (("required_tables", TABLE_KINDS, "table"), ("required_sections", SECTION_IDS, "section id")):
+    for key, known, what in (("required_tables", TABLE_KINDS, message("schema.what-table")), ("required_sections", SECTION_IDS, message("schema.what-section"))):
         for index, item in enumerate(reader.sequence(checks, key, "checks")):
             if isinstance(item, Scalar) and not item.is_null and item.text.strip() not in known:
-                reader.error(item.mark, f"unknown {what} '{item.text.strip()}' in {key}", "schema.choice", f"checks.{key}[{index}]")
+                reader.error(item.mark, message("schema.unknown-in-list", what=what, name=item.text.strip(), key=key), "schema.choice", f"checks.{key}[{index}]")
     defaults = CheckSettings()
     return CheckSettings(
         tolerance=tolerance if tolerance is not None else defaults.tolerance,
@@ -357,14 +371,14 @@ def read_department_head(code: str, path: str, text: str | None, report: Report)
 
 def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | None:
     reader = FileReader(path, report)
-    root = reader.root(text, ("title", "scope", "source"), required=("title", "scope"))
+    root = reader.root(text, ("title", "scope", "source", "draft"), required=("title", "scope"))
     if root is None:
         return None
     scope = reader.text(root, "scope", "")
     if scope and scope not in SCOPES:
         reader.error(
             root.values["scope"].mark,
-            f"scope must be one of {', '.join(SCOPES)}, found '{scope}'",
+            message("schema.scope", names=", ".join(SCOPES), found=scope),
             "schema.choice",
             "scope",
         )
@@ -373,6 +387,7 @@ def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | 
         title=reader.text(root, "title", ""),
         scope=scope,
         source=reader.text(root, "source", ""),
+        draft=reader.boolean(root, "draft", ""),
         where=Location(path, title_mark.line, 1) if title_mark else Location(path, 1, 1),  # rules on the title point here
     )
 
@@ -423,10 +438,10 @@ def read_explanation(path: str, text: str | None, report: Report) -> Explanation
         section_id = reader.text(section, "id", field)
         if section_id and section_id not in SECTION_IDS:
             close = difflib.get_close_matches(section_id, SECTION_IDS, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            reader.error(section.values["id"].mark, f"unknown section id '{section_id}'{hint}", "schema.choice", join(field, "id"))
+            hint = message("schema.did-you-mean", name=close[0]) if close else ""
+            reader.error(section.values["id"].mark, message("schema.unknown-section", id=section_id, hint=hint), "schema.choice", join(field, "id"))
         if section_id in seen:
-            reader.error(section.mark, f"section '{section_id}' appears twice (first as sections[{seen[section_id]}])", "schema.duplicate", field)
+            reader.error(section.mark, message("schema.duplicate-section", id=section_id, first=seen[section_id]), "schema.duplicate", field)
         seen[section_id] = index
         body = section.get("body")
         body_line = body.mark.line + (1 if isinstance(body, Scalar) and body.quoted and body.text.count("\n") else 0) if body else section.mark.line
@@ -488,7 +503,7 @@ def read_project(key: str, path: str, text: str | None, report: Report) -> Proje
     if code and key != code and not key.startswith(code + "-"):
         reader.error(
             root.values["code"].mark,
-            f"a project file is named by its code: expected '{code}.yaml', found '{key}.yaml'",
+            message("project.file-name", code=code, key=key),
             "project.file-name",
             "code",
         )

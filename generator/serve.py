@@ -119,6 +119,7 @@ class DevSite:
             started = time.perf_counter()
             try:
                 result = build(self.root, self.output, cache=self.cache,
+                               drafts=True,  # the dev server shows drafts, each page marked
                                base_url=self.base_url, dev_overlay=OVERLAY_PATH)
             except BuildFailed as failed:
                 errors = [dict(d.as_json(), text=d.format(), snippet=snippet(self.root, d)) for d in failed.report.sorted()

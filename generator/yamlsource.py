@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import yaml
 
+from generator.messages import message
+
 try:  # the C parser is much faster; the pure-Python one gives the same tree
     _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -114,7 +116,7 @@ def _check_depth(text: str) -> None:
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlSyntaxError(f"values nested more than {MAX_DEPTH} levels deep", _mark(event.start_mark))
+                    raise YamlSyntaxError(message("yaml.too-deep", depth=MAX_DEPTH), _mark(event.start_mark))
             elif isinstance(event, _CLOSE):
                 depth -= 1
     except yaml.YAMLError:
@@ -127,6 +129,37 @@ def position_mark(text: str, position: int) -> Mark:
     return Mark(text.count("\n", 0, position) + 1, position - line_start + 1)
 
 
+# The YAML parser's phrases an editor meets most, by the key of the same words in the
+# message catalogues; any other phrase is shown as the parser wrote it.
+YAML_PHRASES = {
+    "mapping values are not allowed in this context": "yaml.phrase.mapping-values",
+    "mapping values are not allowed here": "yaml.phrase.mapping-values",
+    "while parsing a flow sequence": "yaml.phrase.flow-sequence",
+    "while parsing a flow mapping": "yaml.phrase.flow-mapping",
+    "while parsing a block collection": "yaml.phrase.block-collection",
+    "while parsing a block mapping": "yaml.phrase.block-mapping",
+    "did not find expected ',' or ']'": "yaml.phrase.expected-bracket",
+    "did not find expected ',' or '}'": "yaml.phrase.expected-brace",
+    "did not find expected '-' indicator": "yaml.phrase.expected-dash",
+    "did not find expected key": "yaml.phrase.expected-key",
+    "while scanning a quoted scalar": "yaml.phrase.quoted",
+    "while scanning a plain scalar": "yaml.phrase.plain",
+    "while scanning a simple key": "yaml.phrase.simple-key",
+    "could not find expected ':'": "yaml.phrase.expected-colon",
+    "found unexpected end of stream": "yaml.phrase.end-of-stream",
+    "found a tab character that violates indentation": "yaml.phrase.tab",
+    "while scanning for the next token": "yaml.phrase.next-token",
+    "found character that cannot start any token": "yaml.phrase.bad-character",
+    "expected a single document in the stream": "yaml.phrase.single-document",
+    "but found another document": "yaml.phrase.another-document",
+}
+
+
+def _phrase(text: str) -> str:
+    key = YAML_PHRASES.get(text)
+    return message(key) if key else text
+
+
 def parse(text: str) -> Node | None:
     """Parse one YAML document; None for an empty file. Raises YamlSyntaxError."""
     try:
@@ -135,8 +168,8 @@ def parse(text: str) -> Node | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise YamlSyntaxError(message or "invalid YAML", _mark(mark) if mark else Mark(1, 1)) from None
+        text = message("yaml.phrase-join").join(_phrase(part) for part in (exc.context, exc.problem) if part)
+        raise YamlSyntaxError(text or message("yaml.invalid"), _mark(mark) if mark else Mark(1, 1)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. NUL
         # libyaml counts bytes: find the character again to report its line and column.
         found = yaml.reader.Reader.NON_PRINTABLE.search(text)
@@ -166,12 +199,12 @@ def _convert(node, done: dict) -> Node:
         for key_node, value_node in node.value:
             key_mark = _mark(key_node.start_mark)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise YamlSyntaxError("a key must be plain text", key_mark)
+                raise YamlSyntaxError(message("yaml.key-not-text"), key_mark)
             key = key_node.value
             if key in values:
                 first = key_marks[key]
                 raise YamlSyntaxError(
-                    f"duplicate key '{key}' (first defined at line {first.line})", key_mark
+                    message("yaml.duplicate-key", key=key, line=first.line), key_mark
                 )
             values[key] = _convert(value_node, done)
             key_marks[key] = key_mark

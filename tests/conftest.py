@@ -110,3 +110,17 @@ def make_site(tmp_path):
         return root
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def chinese_messages(monkeypatch):
+    """Every test starts in the default language with a neutral locale, whatever the
+    machine's LANG, and leaves no language set behind (main() sets it per process)."""
+    from generator import messages
+
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    messages.set_language(messages.DEFAULT_LANGUAGE)
+    yield
+    messages.set_language(messages.DEFAULT_LANGUAGE)

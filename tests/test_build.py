@@ -224,7 +224,10 @@ def test_command_line_build_prints_a_summary(make_site, tmp_path, capsys):
     root = make_site()
     assert main(["build", "--source", str(root), "--output", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("built ") and " pages " in out and str(tmp_path / "out") in out
+    assert out.startswith("已生成 ") and " 个页面" in out and str(tmp_path / "out") in out
+    assert main(["build", "--lang", "en", "--source", str(root), "--output", str(tmp_path / "out2")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("built ") and " pages " in out and str(tmp_path / "out2") in out
 
 
 def test_command_line_build_reports_errors_and_exits_non_zero(make_site, tmp_path, capsys):
@@ -232,6 +235,10 @@ def test_command_line_build_reports_errors_and_exits_non_zero(make_site, tmp_pat
     files["content/departments/100/2025/projects/P001.yaml"]["budget"] = "12,5"
     root = make_site(files)
     assert main(["build", "--source", str(root), "--output", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "content/departments/100/2025/projects/P001.yaml:4:9: 错误: 应为数字" in err
+    assert "[schema.number]" in err and "（字段 budget）" in err and "生成失败" in err
+    assert main(["--lang", "en", "build", "--source", str(root), "--output", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "content/departments/100/2025/projects/P001.yaml:4:9: error: expected a number" in err
     assert "[schema.number]" in err and "(at budget)" in err

@@ -51,3 +51,21 @@ def test_runs_never_split_a_department(tmp_path):
     for start, end in runs[1:]:
         before = load_parallel._department_of(listing[start - 1][0], str(ROOT))
         assert before != load_parallel._department_of(listing[start][0], str(ROOT)) or before == ""
+
+
+def test_parallel_load_of_a_draft_equals_one_process(tmp_path, monkeypatch):
+    """A draft's blanks do not stop the budget rules in a worker either: a wrong sum among
+    them is found on every core as in one process."""
+    from generator.scaffold import new_year
+
+    root = copy_portal(ROOT, tmp_path / "portal")
+    new_year(root, "731", 2026)
+    project = root / "content/departments/731/2026/projects/p01.yaml"
+    text = project.read_text(encoding="utf-8").replace("budget:\n", "budget: 10.00\nfiscal_funds: 9.00\n", 1)
+    project.write_text(text.replace("  level2: 数量指标\n", "  level2:\n", 1), encoding="utf-8")  # a blank the schema reports
+    expected_site, expected = _load(root, monkeypatch, 10**9)
+    site, report = _load(root, monkeypatch, 1)
+    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert site == expected_site
+    assert {d.rule for d in expected.errors} == {"project.funds-sum"}
+    assert [d.format() for d in report.sorted()] == [d.format() for d in expected.sorted()]

@@ -7,6 +7,7 @@ from decimal import Decimal
 from generator.assemble import assemble
 from generator.diagnostics import Report
 from generator.loader import read_sources
+from generator.messages import set_language
 from conftest import tiny_content
 
 YEAR = "content/departments/100/2025"
@@ -52,8 +53,19 @@ def test_type_and_key_problems_are_all_reported_with_positions(make_site):
         "  - {level1: 产出指标, name: 次数}\n"
         "goals: 完成测试\n"
     )
-    _, report = load(make_site, files)
+    root = make_site(files)
+    report = Report()
+    assemble(read_sources(root), report)
     path = f"{YEAR}/projects/P001.yaml"
+    assert lines(report) == [
+        f"{path}:4:9: 错误: 应为数字，例如 1290.10（空白请省略该键），实际为“10,00”（字段 budget） [schema.number]",
+        f"{path}:5:1: 错误: 未知的键“fiscal_fund”；是否应为“fiscal_funds”？（字段 fiscal_fund） [schema.unknown-key]",
+        f"{path}:7:5: 错误: 缺少必填字段“level2”（字段 indicators[0].level2） [schema.required]",
+        f"{path}:8:8: 错误: 应为列表，实际为“完成测试”（字段 goals） [schema.type]",
+    ]
+    set_language("en")
+    report = Report()
+    assemble(read_sources(root), report)
     assert lines(report) == [
         f"{path}:4:9: error: expected a number such as 1290.10 (blank: leave the key out), found '10,00' (at budget) [schema.number]",
         f"{path}:5:1: error: unknown key 'fiscal_fund'; did you mean 'fiscal_funds'? (at fiscal_fund) [schema.unknown-key]",

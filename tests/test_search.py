@@ -82,7 +82,7 @@ def test_disclose_search_prints_results(sample_build, capsys):
     out = capsys.readouterr()
     assert "/yjsgk/departments/405001/2026/projects/13020026P00TPXR10005F/" in out.out
     assert "唐山市老科协经费" in out.out
-    assert "result(s) for '老科协'" in out.err
+    assert "“老科协”共 4 条结果" in out.err
     assert "Warning" not in out.err and "warning" not in out.err
 
 

@@ -1,3 +1,4 @@
+from generator.messages import set_language
 from generator.yamlsource import Mapping, Scalar, YamlSyntaxError, parse, plain
 
 import pytest
@@ -32,6 +33,10 @@ def test_duplicate_key_is_an_error_at_the_second_key():
     with pytest.raises(YamlSyntaxError) as caught:
         parse("name: a\nbudget: 1\nname: b\n")
     assert caught.value.mark.line == 3
+    assert "重复的键“name”" in caught.value.message
+    set_language("en")
+    with pytest.raises(YamlSyntaxError) as caught:
+        parse("name: a\nbudget: 1\nname: b\n")
     assert "duplicate key 'name'" in caught.value.message
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from generator.checks import arithmetic, completeness, crosstable, projects, prose
 from generator.diagnostics import Diagnostic, Report
+from generator.messages import message
 from generator.model import Site
 
 RULE_MODULES = (arithmetic, crosstable, projects, completeness, prose)
@@ -80,7 +81,7 @@ def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) 
         if index not in used:
             report.warning(
                 ack.where,
-                f"acknowledgement matches no diagnostic: {ack.rule} at {ack.file} {ack.field}",
+                message("ack.unused", rule=ack.rule, file=ack.file, field=ack.field),
                 "ack.unused",
                 f"acknowledgements[{index}]",
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.common import compare, total
+from generator.messages import message
 from generator.model import Disclosure, Table
 from generator.tables import MONEY
 
@@ -60,12 +61,12 @@ def _row_identities(table: Table, tolerance):
             values = [table.value(row, part) for part in parts]
             if stated is None and all(v is None for v in values):
                 continue
-            label = table.value(row, "name") or table.value(row, "expenditure_item") or f"row {index + 1}"
+            label = table.value(row, "name") or table.value(row, "expenditure_item") or message("check.row", number=index + 1)
             found = compare(
                 "table.row-sum", row.where, field(index, total_key),
                 f"{table.kind.title} {label}: {table.kind.column(total_key).label}",
                 stated, total(values), tolerance,
-                "the columns " + " + ".join(table.kind.column(p).label for p in parts) + " add up to",
+                message("check.how-columns", columns=" + ".join(table.kind.column(p).label for p in parts)),
             )
             if found:
                 yield found
@@ -84,12 +85,12 @@ def _hierarchy(table: Table, tolerance):
                 continue
             rule = "table.hierarchy-sum"
             what = f"{table.kind.title} {level} {code} {table.value(row, 'name') or ''}"
-            how = f"its {child_level} rows add up to"
+            how = message("check.how-children", level=child_level)
         elif (table.value(row, "name") or "").replace(" ", "") == "合计":
             children = [r for _, r, c in coded if len(c) == 3]
             if not children:
                 continue
-            rule, what, how = "table.total-row", f"{table.kind.title} 合计", "the 类 rows add up to"
+            rule, what, how = "table.total-row", f"{table.kind.title} 合计", message("check.how-classes")
         else:
             continue
         for key in keys:
@@ -134,7 +135,7 @@ def _two_sided(table: Table, labels: dict, tolerance):
         found = compare(
             "summary.lines-sum", year_row[1].where, field(year_index, value_key),
             f"{table.kind.title} {year_total}", table.value(year_row[1], value_key),
-            total(table.value(r, value_key) for r in lines), tolerance, "the lines above it add up to",
+            total(table.value(r, value_key) for r in lines), tolerance, message("check.how-lines-above"),
         )
         if found:
             yield found
@@ -146,7 +147,7 @@ def _two_sided(table: Table, labels: dict, tolerance):
                 found = compare(
                     "summary.lines-sum", carry_row[1].where, field(carry_row[0], value_key),
                     f"{table.kind.title} {carry}", carried, total(table.value(r, value_key) for r in parts),
-                    tolerance, "the fund lines below it add up to",
+                    tolerance, message("check.how-fund-lines"),
                 )
                 if found:
                     yield found
@@ -163,7 +164,7 @@ def _two_sided(table: Table, labels: dict, tolerance):
         found = compare(
             "summary.balance", row.where, field(index, labels["expenditure"][1]),
             f"{table.kind.title} {labels['expenditure'][4]}", stated, grand["income"][1] or total([]),
-            tolerance, f"{labels['income'][4]} is",
+            tolerance, message("check.how-is", name=labels["income"][4]),
         )
         if found:
             yield found
@@ -177,7 +178,7 @@ def _three_public(table: Table, tolerance):
     top = [r for _, r, n in names if _NUMBERED.match(n)]
     car = next(((i, r) for i, r, n in names if n.startswith("二、")), None)
     car_parts = [r for _, r, n in names if n.endswith("购置费") or n.endswith("运行维护费")]
-    for anchor, parts, how in ((subtotal, top, "the three kinds add up to"), (car, car_parts, "购置费 + 运行维护费 =")):
+    for anchor, parts, how in ((subtotal, top, message("check.how-three-kinds")), (car, car_parts, "购置费 + 运行维护费 =")):
         if anchor is None or not parts:
             continue
         index, row = anchor

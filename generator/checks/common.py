@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.diagnostics import Diagnostic, Location, Severity
+from generator.messages import message
 
 
 def total(values) -> Decimal:
@@ -12,6 +13,12 @@ def total(values) -> Decimal:
 
 
 def show(value) -> str:
+    """A figure as a message shows it (a blank cell in words)."""
+    return message("describe.blank") if value is None else format(value, "f")
+
+
+def machine(value) -> str:
+    """A figure as a diagnostic's `found` keeps it, in every language ("blank" for a blank)."""
     return "blank" if value is None else format(value, "f")
 
 
@@ -24,12 +31,10 @@ def compare(rule: str, where: Location, field: str, what: str, stated, computed:
     if difference == 0:
         return None
     rounding = difference <= tolerance
-    message = (
-        f"{what} is {show(stated)}, but {how} {format(computed, 'f')} "
-        f"(difference {format(difference, 'f')}{', within rounding' if rounding else ''})"
-    )
+    text = message("check.compare", what=what, stated=show(stated), how=how, computed=format(computed, "f"),
+                   difference=format(difference, "f"), rounding=message("check.within-rounding") if rounding else "")
     severity = Severity.WARNING if rounding else Severity.ERROR
-    return Diagnostic(where, severity, message, rule, field, expected=format(computed, "f"), found=show(stated))
+    return Diagnostic(where, severity, text, rule, field, expected=format(computed, "f"), found=machine(stated))
 
 
 def problem(rule: str, where: Location, field: str, message: str, severity: Severity = Severity.ERROR, found: str = "") -> Diagnostic:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from generator.checks.common import problem
 from generator.diagnostics import Location, Severity
 from generator.indicators import years_in
+from generator.messages import message
 from generator.model import Disclosure
 from generator.tables import TABLE_KINDS
 
@@ -22,10 +23,10 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
     for table in disclosure.tables:
         if table.rows and not any(isinstance(v, Decimal) for row in table.rows for v in row.cells):
             yield problem("table.no-figures", table.rows[0].where, "rows",
-                          f"{table.kind.title} has rows but not one figure yet", Severity.WARNING)
+                          message("check.no-figures", table=table.kind.title), Severity.WARNING)
         if table.is_empty and not EMPTY_STATEMENT.search(table.note):
             yield problem("table.empty-without-note", table.where, "note",
-                          f"{table.kind.title} has no rows and no statement such as '本表为空表' or '无…安排'")
+                          message("check.empty-without-note", table=table.kind.title))
     yield from _placeholders(dept, disclosure)
     yield from _years(disclosure)
 
@@ -35,13 +36,12 @@ def _required(disclosure: Disclosure, settings):
     for key in settings.required_tables:
         if disclosure.table(key) is None:
             yield problem("complete.table-missing", Location(f"{folder}/tables/{key}.yaml"), "",
-                          f"a full disclosure publishes {TABLE_KINDS[key].title}: tables/{key}.yaml is missing "
-                          "(an empty table is published with its note, e.g. 空表列示)")
+                          message("check.table-missing", table=TABLE_KINDS[key].title, key=key))
     present = {s.id for s in disclosure.explanation.sections} if disclosure.explanation else set()
     for section in settings.required_sections:
         if section not in present:
             yield problem("complete.section-missing", Location(f"{folder}/explanation.yaml"), "sections",
-                          f"情况说明 has no '{section}' section, which a full disclosure publishes")
+                          message("check.section-missing", section=section))
 
 
 def _text_fields(dept, disclosure: Disclosure):
@@ -82,7 +82,7 @@ def _placeholders(dept, disclosure: Disclosure):
             if _SECTION_BODY.fullmatch(field) and where.line:
                 # a Markdown body spans many lines: name the line of the leftover itself
                 where = Location(where.path, where.line + text.count("\n", 0, match.start()), 1)
-            yield problem("text.placeholder", where, field, f"template leftover '{match.group(0)}' in the text")
+            yield problem("text.placeholder", where, field, message("check.placeholder", text=match.group(0)))
 
 
 def _years(disclosure: Disclosure):
@@ -92,11 +92,11 @@ def _years(disclosure: Disclosure):
     for where, field, title in titles:
         years = years_in(title)
         if years and disclosure.year not in years:
-            yield problem("text.year", where, field, f"title names {', '.join(map(str, years))}, but this is the {disclosure.year} disclosure")
+            yield problem("text.year", where, field, message("check.title-year", years=", ".join(map(str, years)), year=disclosure.year))
     for project in disclosure.projects:
         years = years_in(project.name)
         strange = [y for y in years if y > disclosure.year or y < disclosure.year - 2]
         if strange:
             yield problem("project.name-year", project.at("name"), "name",
-                          f"project name names {', '.join(map(str, strange))}, far from the disclosure year {disclosure.year}",
+                          message("check.project-name-year", years=", ".join(map(str, strange)), year=disclosure.year),
                           Severity.WARNING)

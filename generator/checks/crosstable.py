@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.checks.common import compare, total
+from generator.messages import message
 from generator.model import Disclosure, Table
 
 _NUMBERING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -62,7 +63,7 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
             found = compare(
                 "cross.project-total", total_row.where, f"rows[{index}].project",
                 f"{spending.kind.title} 合计 项目支出", spending.value(total_row, "project"), total(budgets),
-                tolerance, f"the 预算数 of the {len(budgets)} project tables add up to",
+                tolerance, message("check.how-project-budgets", count=len(budgets)),
             )
             if found:
                 yield found
@@ -79,7 +80,7 @@ def _function_lines(summary: Table, name_key: str, value_key: str, detail: Table
                 "cross.function-total", row.where, f"rows[{index}].{value_key}",
                 f"{summary.kind.title} {name}", summary.value(row, value_key),
                 detail.value(detail_row, detail_key) or total([]), tolerance,
-                f"{detail.kind.title} row {detail_index + 1}, column {detail.kind.column(detail_key).label}, has",
+                message("check.how-detail-cell", table=detail.kind.title, row=detail_index + 1, column=detail.kind.column(detail_key).label),
             )
             if found:
                 yield found
@@ -90,10 +91,10 @@ def _agree(rule, table: Table, found_row, key, other: Table, other_row, other_ke
         return
     index, row = found_row
     other_value = other.value(other_row[1], other_key) if other_row else None
-    where_other = f"{other.kind.title} row {other_row[0] + 1}" if other_row else f"{other.kind.title} (no such row)"
+    where_other = message("check.other-row", table=other.kind.title, row=other_row[0] + 1) if other_row else message("check.other-no-row", table=other.kind.title)
     found = compare(
         rule, row.where, f"rows[{index}].{key}", f"{table.kind.title} {table.value(row, 'name')}",
-        table.value(row, key), other_value or total([]), tolerance, f"{where_other} has",
+        table.value(row, key), other_value or total([]), tolerance, message("check.how-has", where=where_other),
     )
     if found:
         yield found

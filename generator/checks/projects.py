@@ -7,6 +7,7 @@ from decimal import Decimal
 from generator.checks.common import compare, problem, show, total
 from generator.diagnostics import Location, Severity
 from generator.indicators import DATE, NUMBER, PERIOD, parse_percent, years_in
+from generator.messages import message
 from generator.model import Disclosure, Project
 
 TAXONOMY = {
@@ -30,20 +31,20 @@ def _text(project: Project):
     """资金用途 and 绩效目标 are written for every project (a new year starts them blank)."""
     if not project.purpose:
         yield problem("project.purpose-missing", project.at("purpose"), "purpose",
-                      f"项目 {project.name} has no 资金用途", WARNING)
+                      message("check.purpose-missing", project=project.name), WARNING)
     if not project.goals:
         yield problem("project.goals-missing", project.at("goals"), "goals",
-                      f"项目 {project.name} has no 绩效目标", WARNING)
+                      message("check.goals-missing", project=project.name), WARNING)
 
 
 def _funds(project: Project, tolerance):
     if project.budget is None:
-        yield problem("project.budget-missing", project.at("budget"), "budget", f"项目 {project.name} has no 预算数")
+        yield problem("project.budget-missing", project.at("budget"), "budget", message("check.budget-missing", project=project.name))
         return
     if project.fiscal_funds is None and project.other_funds is None:
         return
     found = compare(
-        "project.funds-sum", project.at("budget"), "budget", f"项目 {project.name} 预算数", project.budget,
+        "project.funds-sum", project.at("budget"), "budget", message("check.project-budget", project=project.name), project.budget,
         total([project.fiscal_funds, project.other_funds]), tolerance, "财政资金 + 其他资金 =",
     )
     if found:
@@ -57,18 +58,18 @@ def _plan(project: Project):
     for point, value in points:
         field = f"spending_plan.{point.month}"
         if value is None:
-            yield problem("plan.not-percent", project.at(field), field, f"资金支出计划 {point.label} '{point.text}' is not a percentage", found=point.text)
+            yield problem("plan.not-percent", project.at(field), field, message("check.plan-not-percent", label=point.label, text=point.text), found=point.text)
             continue
         if not Decimal(0) <= value <= Decimal(100):
-            yield problem("plan.out-of-range", project.at(field), field, f"资金支出计划 {point.label} is {point.text}, outside 0–100%", found=point.text)
+            yield problem("plan.out-of-range", project.at(field), field, message("check.plan-out-of-range", label=point.label, text=point.text), found=point.text)
         if previous is not None and value < previous[1]:
             yield problem("plan.falls", project.at(field), field,
-                          f"资金支出计划 is cumulative but falls from {previous[0].text} ({previous[0].label}) to {point.text} ({point.label})", found=point.text)
+                          message("check.plan-falls", before=previous[0].text, before_label=previous[0].label, text=point.text, label=point.label), found=point.text)
         previous = (point, value)
     if previous is not None and previous[1] is not None and previous[1] != 100 and Decimal(0) <= previous[1] <= 100:
         point = previous[0]
         yield problem("plan.incomplete", project.at(f"spending_plan.{point.month}"), f"spending_plan.{point.month}",
-                      f"资金支出计划 ends at {point.text} ({point.label}), not 100%", found=point.text)
+                      message("check.plan-incomplete", text=point.text, label=point.label), found=point.text)
 
 
 def _project_year(project: Project, year: int) -> int:
@@ -90,32 +91,32 @@ def _indicators(project: Project, year: int):
         levels1.add(indicator.level1)
         if not indicator.value:
             yield problem("indicator.value-missing", at, f"{field}.value",
-                          f"指标值 of {indicator.name} is blank: every indicator states its target")
+                          message("check.value-missing", indicator=indicator.name))
         allowed = TAXONOMY.get(indicator.level1)
         if allowed is None:
             yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level1"), f"{field}.level1",
-                          f"一级指标 '{indicator.level1}' is not one of {', '.join(TAXONOMY)}", WARNING)
+                          message("check.level1", level1=indicator.level1, names=", ".join(TAXONOMY)), WARNING)
         elif indicator.level2 not in allowed:
             yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level2"), f"{field}.level2",
-                          f"二级指标 '{indicator.level2}' does not belong under {indicator.level1} (expected one of {', '.join(sorted(allowed))})", WARNING)
+                          message("check.level2", level2=indicator.level2, level1=indicator.level1, names=", ".join(sorted(allowed))), WARNING)
         parsed = indicator.parsed
         value_field = f"{field}.value"
         is_cost = "成本指标" in (indicator.level1, indicator.level2)
         amount = parsed.amount_in_wan
         if is_cost and amount is not None and parsed.comparator in ("≤", "<", "=", "") and project.budget is not None and amount > project.budget:
             yield problem("indicator.cost-over-budget", at, value_field,
-                          f"成本指标 {indicator.name} '{indicator.value}' exceeds the project's 预算数 {show(project.budget)} 万元", found=indicator.value)
+                          message("check.cost-over-budget", indicator=indicator.name, value=indicator.value, budget=show(project.budget)), found=indicator.value)
         if parsed.kind == NUMBER and parsed.is_percent and parsed.number > 100:
             yield problem("indicator.percent-over-100", at, value_field,
-                          f"{indicator.name} '{indicator.value}' is a percentage above 100", WARNING, found=indicator.value)
+                          message("check.percent-over-100", indicator=indicator.name, value=indicator.value), WARNING, found=indicator.value)
         if "满意度" in indicator.level1 + indicator.level2 and parsed.kind == NUMBER and parsed.comparator in ("≤", "<"):
             yield problem("indicator.satisfaction-upper-bound", at, value_field,
-                          f"satisfaction target {indicator.name} '{indicator.value}' is written as an upper bound ({parsed.comparator})", WARNING, found=indicator.value)
+                          message("check.satisfaction-upper-bound", indicator=indicator.name, value=indicator.value, comparator=parsed.comparator), WARNING, found=indicator.value)
         if parsed.kind in (DATE, PERIOD) and any(y < own_year for y in parsed.years):
             yield problem("indicator.year", at, value_field,
-                          f"{indicator.name} '{indicator.value}' lies before the project's year {own_year}", WARNING, found=indicator.value)
+                          message("check.indicator-year", indicator=indicator.name, value=indicator.value, year=own_year), WARNING, found=indicator.value)
     if project.indicators:
         if "产出指标" not in levels1 and "成本指标" not in levels1:
-            yield problem("project.no-output-indicator", project.at("indicators"), "indicators", f"项目 {project.name} has no 产出指标")
+            yield problem("project.no-output-indicator", project.at("indicators"), "indicators", message("check.no-output-indicator", project=project.name))
         if "效益指标" not in levels1:
-            yield problem("project.no-effect-indicator", project.at("indicators"), "indicators", f"项目 {project.name} has no 效益指标")
+            yield problem("project.no-effect-indicator", project.at("indicators"), "indicators", message("check.no-effect-indicator", project=project.name))

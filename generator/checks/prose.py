@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from generator.checks.common import compare
 from generator.diagnostics import Location
+from generator.messages import message
 from generator.model import Disclosure, Table
 
 # "…为 1454.54 万元", "…共计安排82.95万元": any run of these linking words before the amount
@@ -80,9 +81,9 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
                 line = section.where.line + section.body.count("\n", 0, match.start())
                 found = compare(
                     "prose.figure", Location(section.where.path, line, 1), f"sections[{index}].body",
-                    f"情况说明 cites {what} as {match.group(1)} 万元; the figure",
+                    message("check.prose-what", what=what, figure=match.group(1)),
                     Decimal(match.group(1)), expected if expected is not None else Decimal(0), tolerance,
-                    "the table has",
+                    message("check.how-table-has"),
                 )
                 if found:
                     yield found

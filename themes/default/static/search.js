@@ -199,6 +199,12 @@
 
   function setup(form) {
     var root = form.getAttribute("data-search-root");
+    var indexFile = form.getAttribute("data-index-file") || "";  // relative_urls: links name the file, for file://
+    function pageUrl(path) {
+      if (!indexFile) return path;
+      var hash = path.indexOf("#"), page = hash < 0 ? path : path.slice(0, hash);
+      return (page === "" || page.charAt(page.length - 1) === "/" ? page + indexFile : page) + (hash < 0 ? "" : path.slice(hash));
+    }
     var strings = JSON.parse(form.getAttribute("data-strings"));
     var results = document.getElementById("search-results");
     var status = document.getElementById("search-status");
@@ -225,7 +231,7 @@
           var item = el("li", "search-hit");
           var heading = el("h2", "search-hit-title");
           var link = el("a");
-          link.href = root + d[0];
+          link.href = root + pageUrl(d[0]);
           link.appendChild(excerpt(d[2], state.query, 0, true));
           heading.appendChild(link);
           item.appendChild(heading);
