@@ -537,14 +537,15 @@ class OutputWriter:
     def _swap_whole_tree(self) -> Manifest:
         staging, output_dir = self.staging, self.output_dir
         changed = set(self.changed)
+        output, staged = os.fspath(output_dir), os.fspath(staging)
         for path in self.manifest:
             if path not in changed:
-                self._link_unchanged(path)
+                self._link_unchanged(path, output, staged)
         self._carry_the_rest()
         entries: Manifest = {}
         stats: dict[str, tuple[int, int]] = {}
         for path, digest in self.manifest.items():
-            info = os.lstat(staging / path)
+            info = os.lstat(f"{staged}/{path}")
             entries[path] = Entry(digest, info.st_size)
             stats[path] = (info.st_mtime_ns, info.st_ino)  # a rename keeps both
         data = manifest_bytes(entries)
@@ -560,8 +561,9 @@ class OutputWriter:
             _remove_tree(staging)
         return entries
 
-    def _link_unchanged(self, path: str) -> None:
-        source = self.output_dir / path
+    def _link_unchanged(self, path: str, output: str, staging: str) -> None:
+        # Plain strings and a memo of the folders made: this runs once per file of the site.
+        source = f"{output}/{path}"
         before = self.verified[path]
         try:
             now = os.lstat(source)
@@ -569,9 +571,11 @@ class OutputWriter:
             now = None
         if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
             raise OutputError(message("output.changed-during-build", path=source))
-        target = self.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source, target)
+        folder = path.rpartition("/")[0]
+        if folder not in self._made:
+            os.makedirs(f"{staging}/{folder}", exist_ok=True)
+            self._made.add(folder)
+        _link_or_copy(source, f"{staging}/{path}")
 
     def _carry_the_rest(self) -> None:
         """Files in the old output that the new site does not have: the builder's own
@@ -648,7 +652,7 @@ def _remove_tree(folder: Path) -> None:
         os.rmdir(folder)
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
     try:
         os.link(source, target, follow_symlinks=False)
     except OSError as exc:
