@@ -17,6 +17,7 @@ from pathlib import Path
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
+from generator.messages import message
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources
 from generator.model import Site
@@ -71,10 +72,22 @@ class BuildCache:
         self.environment = None
 
 
+BUILTIN_THEMES = Path(__file__).parent / "themes"  # shipped in the package: `default`
+
+
+def theme_dir(root: Path, theme: str) -> Path | None:
+    """The portal's own themes/NAME/ when it has one (it replaces the built-in theme of that
+    name), else the built-in theme; None when neither exists."""
+    for folder in (Path(root) / "themes" / theme, BUILTIN_THEMES / theme):
+        if (folder / "templates").is_dir():
+            return folder
+    return None
+
+
 def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
     """Template folders and static folders, the site's own first so they override the theme."""
-    theme_dir = root / "themes" / theme
-    return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
+    folder = theme_dir(root, theme) or Path(root) / "themes" / theme
+    return [root / "templates", folder / "templates"], [folder / "static", root / "static"]
 
 
 CACHE_DIR = ".disclose-cache"  # beside the sources: the tool's own state, never published
@@ -224,8 +237,8 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site |
 
 
 def _check_theme(root: Path, site: Site, report: Report) -> None:
-    if not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
-        report.error(Location("site.yaml"), f"theme '{site.config.theme}' not found in themes/", "site.theme")
+    if theme_dir(root, site.config.theme) is None:
+        report.error(Location("site.yaml"), message("site.theme_missing", theme=site.config.theme), "site.theme")
 
 
 def build(

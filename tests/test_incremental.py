@@ -3,9 +3,11 @@ of change, and only the pages a change touches are rendered again."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from generator.build import BuildCache, build
+from generator.build import BUILTIN_THEMES, BuildCache, build
 from generator.serve import DevSite
 
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
@@ -14,6 +16,9 @@ OLD_NAME = "name: 2024 开展科技工作者助力乡村振兴经费\n"
 
 @pytest.fixture
 def portal(sample_copy):
+    """The sample portal with the built-in theme copied into its themes/default/ (which then
+    replaces the built-in one), so that a template edit is an edit of the portal's files."""
+    shutil.copytree(BUILTIN_THEMES / "default", sample_copy / "themes" / "default")
     return sample_copy
 
 

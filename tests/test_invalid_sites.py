@@ -19,21 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from generator.cli import main
 
 CASES_DIR = Path(__file__).resolve().parent / "invalid"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "site.yaml").is_file())
 REGENERATE = os.environ.get("REGENERATE_EXPECTED") == "1"
 
-
 def place(case: str, tmp_path: Path) -> Path:
-    """The case folder with the default theme copied in (the cases hold no themes)."""
+    """The case folder (the cases hold no themes: the built-in one is used)."""
     root = tmp_path / case
     shutil.copytree(CASES_DIR / case, root, ignore=shutil.ignore_patterns("expected.txt"))
-    shutil.copytree(ROOT / "themes", root / "themes")
     return root
-
 
 def run_check(root: Path, capsys, *options: str) -> tuple[int, str]:
     capsys.readouterr()
@@ -42,12 +38,10 @@ def run_check(root: Path, capsys, *options: str) -> tuple[int, str]:
     assert captured.err == ""
     return status, captured.out
 
-
 def test_there_are_invalid_example_sites():
     assert len(CASES) >= 5
     for case in CASES:
         assert sorted(p.name for p in (CASES_DIR / case).iterdir()) == ["content", "expected.txt", "site.yaml"]
-
 
 @pytest.mark.parametrize("case", CASES)
 def test_check_prints_exactly_the_expected_text(case, tmp_path, capsys):
@@ -58,7 +52,6 @@ def test_check_prints_exactly_the_expected_text(case, tmp_path, capsys):
     assert out == expected_file.read_text(encoding="utf-8")
     assert status == 1
 
-
 @pytest.mark.parametrize("case", CASES)
 def test_every_expected_line_names_a_rule_and_a_place_in_the_case(case):
     lines = (CASES_DIR / case / "expected.txt").read_text(encoding="utf-8").splitlines()
@@ -68,7 +61,6 @@ def test_every_expected_line_names_a_rule_and_a_place_in_the_case(case):
         path = line.split(":", 1)[0]
         assert line.endswith("]") and " [" in line, line
         assert (CASES_DIR / case / path).parent.is_dir(), line
-
 
 def test_json_format_reports_the_same_diagnostics(tmp_path, capsys):
     case = "project-target-problems"
