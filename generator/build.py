@@ -19,7 +19,7 @@ from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.messages import message
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
-from generator.loader import SourceCache, read_sources
+from generator.loader import SourceCache, read_sources, site_file_path
 from generator.model import Site
 from generator.pages import site_pages
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
@@ -129,7 +129,7 @@ class Inputs:
         return {"digest": self.digest, "recent": self.recent}
 
 
-def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
+def read_inputs(root: Path, options: tuple, now_ns: int, config: Path | None = None) -> Inputs:
     """Everything a build reads (the sources, templates and static files, and the generator
     itself), recognised as git's index does: a file whose size, times and inode are unchanged
     is trusted (its change time cannot be set back, not even by a copy that keeps
@@ -137,8 +137,7 @@ def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
     its time stamp; that one is recognised by its content."""
     found: list = []
     _signatures(_GENERATOR, found)
-    for name in ("site.yaml", "content", "templates", "themes", "static"):
-        path = root / name
+    for path in (site_file_path(root, config), *(root / name for name in ("content", "templates", "themes", "static"))):
         if path.is_file():
             found.append(_signature(str(path), path.stat()))
         else:
@@ -205,26 +204,27 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None) -> Site | None:
+def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, config: Path | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
     files all loaded, so that one broken file is not reported as a dozen wrong sums.
+    `config`: the settings file to read instead of the project's site.yaml (--config).
     """
     with model_memory():
-        return _load_site(root, report, cache)
+        return _load_site(root, report, cache, config)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None") -> Site | None:
+def _load_site(root: Path, report: Report, cache: "BuildCache | None", config: Path | None = None) -> Site | None:
     site, checked = None, None
-    listing = can_load_in_parallel(Path(root)) if cache is None else None
+    listing = can_load_in_parallel(Path(root), config) if cache is None else None
     if listing is not None:
         attempt = Report()
-        site, checked = load_in_parallel(Path(root), listing, attempt)
+        site, checked = load_in_parallel(Path(root), listing, attempt, config)
         if site is not None:  # else site.yaml is broken: the one-process path reports it all
             report.extend(attempt.diagnostics)
     if site is None:
-        sources = read_sources(Path(root), cache.sources if cache else None)
+        sources = read_sources(Path(root), cache.sources if cache else None, config)
         site = assemble(sources, report, cache.reads if cache else None)
     if site is None:
         return None
@@ -251,6 +251,7 @@ def build(
     whoosh_index: bool = False,
     base_url: str = "",
     dev_overlay: str = "",
+    config: Path | None = None,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -259,19 +260,23 @@ def build(
     brings it up to date when it runs, and `whoosh_index=True` prepares it here as well
     (at 10,000 pages it costs more than the whole of the rest of the build).
 
+    `base_url` replaces site.yaml's (--base-url, the dev server's address); `config` is
+    the settings file read instead of the project's site.yaml (--config).
+
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
     """
     watch = Stopwatch()
     root = Path(root).resolve()
-    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay)
-    inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
+    config = Path(config).resolve() if config is not None else None
+    options = (str(Path(output).resolve()), strict, whoosh_index, base_url, dev_overlay, str(config))
+    inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, Path(output), inputs, watch.started)
     if unchanged is not None:
         return unchanged
     watch.lap("inputs compared with the last build")
     report = Report()
-    site = load_site(root, report, cache)
+    site = load_site(root, report, cache, config)
     watch.lap("content read, model built, checks run")
     try:
         check_output_dir(Path(output), root)

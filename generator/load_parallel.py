@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
-from generator.loader import SITE_FILE, content_listing, read_file
+from generator.loader import content_listing, read_file, site_file_path
 from generator.model import Site
 from generator.render import usable_cores
 from generator.schema import read_site_config
@@ -25,9 +25,9 @@ RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy department
 _WORK: tuple | None = None  # (root, listing, site config), inherited by the forked workers
 
 
-def can_load_in_parallel(root: Path) -> list | None:
+def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
     """The content listing, when the portal is large enough and fork is available."""
-    if not (Path(root) / SITE_FILE).is_file() or usable_cores() < 2:
+    if not site_file_path(root, config).is_file() or usable_cores() < 2:
         return None
     listing = content_listing(root)
     return listing if len(listing) >= PARALLEL_LOAD_FROM else None
@@ -64,12 +64,12 @@ def _load_run(bounds: tuple[int, int]):
     return heads, disclosures, report.diagnostics, found
 
 
-def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | None, list]:
+def load_in_parallel(root: Path, listing: list, report: Report, config: Path | None = None) -> tuple[Site | None, list]:
     """The site and the diagnostics of the budget rules (to be acknowledged by the caller);
     structure problems go to `report`."""
     global _WORK
     root = Path(root)
-    site_file = read_file(root, str(root / SITE_FILE))
+    site_file = read_file(root, str(site_file_path(root, config)))
     config = read_site_config(site_file.path, site_file.text, report)
     if config is None:
         return None, []
