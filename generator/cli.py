@@ -26,7 +26,7 @@ def base_url_argument(text: str) -> str:
     """--base-url: an absolute http(s) URL with a host, or a path from /; ends with '/'."""
     import re
 
-    if not re.fullmatch(r"(https?://[^/\s?#]+)?/[^\s?#]*|https?://[^/\s?#]+", text):
+    if not re.fullmatch(r"(https?://[^/\s?#@]+)?(/(?!/)[^\s?#]*)?", text) or text == "":
         raise argparse.ArgumentTypeError(message("cli.base_url_invalid", value=text))
     return text if text.endswith("/") else text + "/"
 
