@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "portal"
         root.mkdir()
-        for name in ("site.yaml", "content", "templates", "themes"):
+        for name in ("site.yaml", "content", "templates", "themes"):  # themes/: where a portal has its own
             source = Path(args.source) / name
             if source.is_dir():
                 shutil.copytree(source, root / name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
@@ -35,7 +36,7 @@ LIVE_SCRIPT = (  # livereload's loader: fetches livereload.js from the address t
 class Previewed(Protocol):
     """What the HTTP side needs of the site being previewed (generator.serve.DevSite)."""
 
-    output: object  # Path of the built site
+    output: Path  # the built site
     base_path: str  # "/" or "/yjsgk/"
 
     def status_json(self) -> bytes: ...
