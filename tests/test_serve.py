@@ -298,3 +298,30 @@ def test_a_port_in_use_is_refused_before_building(fresh):
     assert "Traceback" not in text
     assert str(server.port) in text and "--port" in text
     assert server.serve_folders() == []  # nothing was built
+
+
+# --- which names the server answers to (no process needed)
+
+
+@pytest.mark.parametrize("host, netloc, allowed", [
+    ("127.0.0.1", "127.0.0.1:8000", True),
+    ("127.0.0.1", "localhost:8000", True),
+    ("127.0.0.1", "LOCALHOST:8000", True),
+    ("127.0.0.1", "[::1]:8000", True),
+    ("127.0.0.1", "127.0.0.1:8001", False),
+    ("127.0.0.1", "127.0.0.1", False),  # port 80 is not the served one
+    ("127.0.0.1", "rebind.evil.example:8000", False),
+    ("127.0.0.1", "", False),
+    ("127.0.0.1", "127.0.0.1:80x", False),
+    ("::1", "[::1]:8000", True),
+    ("0.0.0.0", "192.168.1.20:8000", True),  # reached over the LAN by its address
+    ("0.0.0.0", f"{socket.gethostname()}:8000", True),
+    ("0.0.0.0", "rebind.evil.example:8000", False),
+    ("preview.local", "preview.local:8000", True),
+])
+def test_host_policy(host, netloc, allowed):
+    from generator.serve_http import HostPolicy
+
+    assert HostPolicy(host, 8000).allows(netloc) is allowed
+    assert HostPolicy(host, 8000).allows_origin(f"http://{netloc}") is allowed
+    assert not HostPolicy(host, 8000).allows_origin(f"file://{netloc}")
