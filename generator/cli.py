@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -24,8 +25,6 @@ def verbosity(args) -> int:
 
 def base_url_argument(text: str) -> str:
     """--base-url: an absolute http(s) URL with a host, or a path from /; ends with '/'."""
-    import re
-
     if not re.fullmatch(r"(https?://[^/\s?#@]+)?(/(?!/)[^\s?#]*)?", text) or text == "":
         raise argparse.ArgumentTypeError(message("cli.base_url_invalid", value=text))
     return text if text.endswith("/") else text + "/"
