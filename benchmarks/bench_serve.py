@@ -50,7 +50,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "portal"
         root.mkdir()
-        for name in ("site.yaml", "content", "templates", "themes"):
+        for name in ("site.yaml", "content", "templates", "themes"):  # themes/: where a portal has its own
             source = Path(args.source) / name
             if source.is_dir():
                 shutil.copytree(source, root / name)
@@ -91,7 +91,7 @@ def main() -> None:
                 print(f"edit {edit + 1}: page rebuilt {figures[-1] * 1000:.0f} ms after the save "
                       f"(build {current['seconds'] * 1000:.0f} ms [{steps}], {len(current['rendered'])} page(s) rendered)")
             print(f"median save → rebuilt: {statistics.median(figures) * 1000:.0f} ms over {len(figures)} edits; "
-                  f"median build: {statistics.median(builds) * 1000:.0f} ms (the rest is the 40 ms quiet period and inotify)")
+                  f"median build: {statistics.median(builds) * 1000:.0f} ms (the rest is the 40 ms quiet period and the file watcher)")
             if current.get("timings"):
                 print("build steps, in order: " + " · ".join(step for step, _ in current["timings"]))
         finally:

@@ -3,8 +3,8 @@
     python benchmarks/synthetic.py --pages N --out DIR [--hugo DIR2] [--seed S]
 
 DIR becomes a project that `disclose check --source DIR` and `disclose build --source DIR`
-run in: site.yaml, content/ in the content format (docs/content-format.md) and a copy of
-themes/. Every department-year is a full disclosure (nine tables, explanation, goals,
+run in: site.yaml and content/ in the content format (docs/content-format.md); the theme
+is the built-in one. Every department-year is a full disclosure (nine tables, explanation, goals,
 glossary, procurement, assets, about 25 projects of about 10 indicators each) whose
 figures agree exactly: the 项 lines of the function classification and the economic lines
 are drawn first (Decimal, 0.01) and everything else is summed from them.
@@ -966,7 +966,6 @@ def generate(pages: int, out_dir: Path, seed: int = 1, hugo_dir: Path | None = N
     prepare(out_dir, "site.yaml")
     out = Output(out_dir)
     out.write("site.yaml", site_yaml(pages, seed))
-    shutil.copytree(ROOT / "themes", out_dir / "themes", dirs_exist_ok=True)
     hugo = HugoSite(hugo_dir, pages, seed) if hugo_dir else None
     by_year: dict[int, list[dict]] = {year: [] for year in YEARS}
     listed = []
@@ -1153,7 +1152,7 @@ class HugoSite:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write a seeded synthetic budget-disclosure portal.")
     parser.add_argument("--pages", type=int, required=True, help="about this many pages (1,000 / 10,000 / 100,000)")
-    parser.add_argument("--out", required=True, help="project folder to write (site.yaml, content/, themes/)")
+    parser.add_argument("--out", required=True, help="project folder to write (site.yaml, content/)")
     parser.add_argument("--hugo", help="also write the same pages as a Hugo site into this folder")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args(argv)

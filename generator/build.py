@@ -18,9 +18,9 @@ from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
-from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.links import link_diagnostics, walk_files
-from generator.loader import SourceCache, read_sources, readable
+from generator.load_parallel import can_load_in_parallel, load_in_parallel
+from generator.loader import SourceCache, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
 from generator.pages import site_pages
@@ -85,10 +85,22 @@ class BuildCache:
         self.environment = None
 
 
+BUILTIN_THEMES = Path(__file__).parent / "themes"  # shipped in the package: `default`
+
+
+def theme_dir(root: Path, theme: str) -> Path | None:
+    """The portal's own themes/NAME/ when it has one (it replaces the built-in theme of that
+    name), else the built-in theme; None when neither exists."""
+    for folder in (Path(root) / "themes" / theme, BUILTIN_THEMES / theme):
+        if (folder / "templates").is_dir():
+            return folder
+    return None
+
+
 def theme_dirs(root: Path, theme: str) -> tuple[list[Path], list[Path]]:
     """Template folders and static folders, the site's own first so they override the theme."""
-    theme_dir = root / "themes" / theme
-    return [root / "templates", theme_dir / "templates"], [theme_dir / "static", root / "static"]
+    folder = theme_dir(root, theme) or Path(root) / "themes" / theme
+    return [root / "templates", folder / "templates"], [folder / "static", root / "static"]
 
 
 CACHE_DIR = ".disclose-cache"  # beside the sources: the tool's own state, never published
@@ -127,7 +139,7 @@ class Inputs:
         return {"digest": self.digest, "recent": self.recent}
 
 
-def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
+def read_inputs(root: Path, options: tuple, now_ns: int, config: Path | None = None) -> Inputs:
     """Everything a build reads (the sources, templates and static files, and the generator
     itself), recognised as git's index does: a file whose size, times and inode are unchanged
     is trusted (its change time cannot be set back, not even by a copy that keeps
@@ -135,11 +147,11 @@ def read_inputs(root: Path, options: tuple, now_ns: int) -> Inputs:
     its time stamp; that one is recognised by its content."""
     found: list = []
     _signatures(_GENERATOR, found, _GENERATOR)
-    for name in ("site.yaml", "content", "templates", "themes", "static"):
-        path = root / name
+    site_file = site_file_path(root, config)
+    for path in (site_file, *(root / name for name in ("content", "templates", "themes", "static"))):
         if path.is_symlink():
             found.append(_signature(str(path), path.lstat()))
-        if path.is_file() and readable(root, path):
+        if path.is_file() and (path is not site_file or config is not None or readable(root, path)):
             found.append(_signature(str(path), path.stat()))
         elif path.is_dir():
             _signatures(path, found, root)
@@ -218,7 +230,8 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True) -> Site | None:
+def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True,
+              config: Path | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
@@ -226,21 +239,23 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, dra
     The blanks of a draft are folded into one to-do line per file; with drafts=False the
     drafts are left out of the model, and neither their blanks nor the budget rules' view
     of them are reported (a broken file is, wherever it is).
+    `config`: the settings file to read instead of the project's site.yaml (--config).
     """
     with model_memory():
-        return _load_site(root, report, cache, drafts)
+        return _load_site(root, report, cache, drafts, config)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True) -> Site | None:
+def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True,
+               config: Path | None = None) -> Site | None:
     site, checked = None, None
-    listing = can_load_in_parallel(Path(root)) if cache is None else None
+    listing = can_load_in_parallel(Path(root), config) if cache is None else None
     if listing is not None:
         attempt = Report()
-        site, checked = load_in_parallel(Path(root), listing, attempt)
+        site, checked = load_in_parallel(Path(root), listing, attempt, config)
         if site is not None:  # else site.yaml is broken: the one-process path reports it all
             report.extend(attempt.diagnostics)
     if site is None:
-        sources = read_sources(Path(root), cache.sources if cache else None)
+        sources = read_sources(Path(root), cache.sources if cache else None, config)
         site = assemble(sources, report, cache.reads if cache else None)
     report.extend(link_diagnostics(Path(root)))
     if site is None:
@@ -261,8 +276,8 @@ def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: b
 
 
 def _check_theme(root: Path, site: Site, report: Report) -> None:
-    if not (Path(root) / "themes" / site.config.theme / "templates").is_dir():
-        report.error(Location("site.yaml"), message("site.theme", theme=site.config.theme), "site.theme")
+    if theme_dir(root, site.config.theme) is None:
+        report.error(Location("site.yaml"), message("site.theme_missing", theme=site.config.theme), "site.theme")
 
 
 def build(
@@ -276,6 +291,7 @@ def build(
     base_url: str = "",
     dev_overlay: str = "",
     drafts: bool = False,
+    config: Path | None = None,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -283,6 +299,9 @@ def build(
     behind `disclose search` is a tool for editors, not part of the site: `disclose search`
     brings it up to date when it runs, and `whoosh_index=True` prepares it here as well
     (at 10,000 pages it costs more than the whole of the rest of the build).
+
+    `base_url` replaces site.yaml's (--base-url, the dev server's address); `config` is
+    the settings file read instead of the project's site.yaml (--config).
 
     Run again on unchanged inputs (the same sources, templates, options and generator) into
     the output it wrote, it recognises them by their digest and writes nothing.
@@ -292,11 +311,12 @@ def build(
     """
     watch = Stopwatch()
     root = Path(root).resolve()
+    config = Path(config).resolve() if config is not None else None
     try:
         if cache is not None:  # the dev server: its own private output folder
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
         with output_lock(Path(output)):
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
@@ -309,15 +329,15 @@ def build(
 
 
 def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache | None", whoosh_index: bool,
-           base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool) -> BuildResult:
-    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts)
-    inputs = read_inputs(root, options, time.time_ns()) if cache is None else Inputs("", {})
+           base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None) -> BuildResult:
+    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config))
+    inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, output, inputs, watch.started)
     if unchanged is not None:
         return unchanged
     watch.lap(message("timing.inputs"))
     report = Report()
-    site = load_site(root, report, cache, drafts=drafts)
+    site = load_site(root, report, cache, drafts=drafts, config=config)
     watch.lap(message("timing.load"))
     writer = None
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import re
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,30 @@ from generator.argparse_text import localized
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
 from generator.messages import available_languages, language_from_environment, message, set_language
+
+QUIET, NORMAL, VERBOSE = 0, 1, 2
+
+
+def verbosity(args) -> int:
+    """-q: only problems; -v: also the details (timings, every file, every request)."""
+    if getattr(args, "quiet", False):
+        return QUIET
+    return VERBOSE if getattr(args, "verbose", False) else NORMAL
+
+
+def base_url_argument(text: str) -> str:
+    """--base-url: an absolute http(s) URL with a host, or a path from /; ends with '/'."""
+    if not re.fullmatch(r"(https?://[^/\s?#@]+)?(/(?!/)[^\s?#]*)?", text) or text == "":
+        raise argparse.ArgumentTypeError(message("cli.base_url_invalid", value=text))
+    return text if text.endswith("/") else text + "/"
+
+
+def config_argument(text: str) -> Path:
+    """--config: a settings file that exists."""
+    path = Path(text)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(message("cli.config_missing", path=text))
+    return path
 
 
 def _progress(stream):
@@ -33,9 +58,11 @@ def _progress(stream):
 def cmd_build(args) -> int:
     source = Path(args.source)
     output = Path(args.output) if args.output else source / "_site"
+    level = verbosity(args)
     try:
         result = build(source, output, strict=args.strict, whoosh_index=args.whoosh, drafts=args.drafts,
-                       progress=None if args.quiet else _progress(sys.stderr))
+                       progress=None if level == QUIET else _progress(sys.stderr),
+                       base_url=args.base_url or "", config=args.config)
     except BuildFailed as failed:
         print(failed.report.format_text(), file=sys.stderr)
         print(message("cli.build-failed", output=output), file=sys.stderr)
@@ -46,11 +73,11 @@ def cmd_build(args) -> int:
         key_path = output / kept.path
         print(message("output.kept-foreign", path=key_path) if kept.reason == "foreign"
               else message("output.kept-changed", path=key_path), file=sys.stderr)
-    if not args.quiet and result.site is None:
+    if level > QUIET and result.site is None:
         print(message("cli.unchanged", pages=result.pages, files=result.files, output=output, seconds=result.seconds))
-    elif not args.quiet:
+    elif level > QUIET:
         print(message("cli.built", pages=result.pages, files=result.files, written=result.written, output=output, seconds=result.seconds))
-    if args.timings:
+    if args.timings or level == VERBOSE:
         for step, seconds in result.timings:
             print(message("cli.timing", seconds=seconds, step=step))
     return 0
@@ -59,15 +86,20 @@ def cmd_build(args) -> int:
 def cmd_check(args) -> int:
     report = Report()
     started = time.perf_counter()
-    load_site(Path(args.source).resolve(), report)
+    level = verbosity(args)
+    site = load_site(Path(args.source).resolve(), report, config=args.config)
     failed = report.failed(args.strict)
     if args.format == "json":
         print(report.format_json())
     else:
         if report.diagnostics:
             print(report.format_text())
-        else:
+        if level == VERBOSE or (level == NORMAL and not report.diagnostics):
             print(message("cli.check-clean", seconds=time.perf_counter() - started))
+        if level == VERBOSE and site is not None:
+            disclosures = sum(len(department.disclosures) for department in site.departments)
+            print(message("check.verbose_counts", departments=len(site.departments), disclosures=disclosures,
+                          base_url=args.base_url or site.config.base_url))
     return 1 if failed else 0
 
 
@@ -84,28 +116,33 @@ def cmd_search(args) -> int:
         return 1
     index_dir = search_index_dir(root)
     docs = site_documents(site)
+    level = verbosity(args)
     if args.reindex or not index_is_current(index_dir, docs):
         write_index(index_dir, docs)
+        if level == VERBOSE:
+            print(message("search.reindexed", path=index_dir), file=sys.stderr)
     hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
     base = site.config.base_path
     for hit in hits:
         where = " · ".join(part for part in (hit.dept_name, message("cli.search-year", year=hit.year) if hit.year else "", message("cli.search-budget", budget=hit.budget) if hit.budget else "") if part)
         print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
-    print(message("cli.search-results", count=len(hits), query=args.query), file=sys.stderr)
+    if level > QUIET:
+        print(message("cli.search-results", count=len(hits), query=args.query), file=sys.stderr)
     return 0
 
 
 def cmd_serve(args) -> int:
     from generator.serve import serve
 
-    serve(Path(args.source), host=args.host, port=args.port)
-    return 0
+    return serve(Path(args.source), host=args.host, port=args.port, base_url=args.base_url or "",
+                 config=args.config, open_browser=args.open, verbosity=verbosity(args))
 
 
 def cmd_new(args) -> int:
     from generator.scaffold import ScaffoldError, new_department, new_year
 
     root = Path(args.source).resolve()
+    level = verbosity(args)
     try:
         if args.what == "year":
             written = new_year(root, args.dept, args.year)
@@ -115,18 +152,37 @@ def cmd_new(args) -> int:
         print(message("cli.new-failed", error=error), file=sys.stderr)
         return 1
     report = Report()
-    if args.what == "year":
+    if args.what == "year" and level > QUIET:
         print(message("cli.new-year-created", count=len(written), folder=f"content/departments/{args.dept}/{args.year}/"))
-
-    else:
-        for path in sorted(written):
+    if args.what != "year" or level == VERBOSE:
+        for path in sorted(written) if level > QUIET else ():
             print(message("cli.created", path=path.relative_to(root).as_posix()))
     load_site(root, report)
+    if level == QUIET:
+        return 0
     if args.what == "year":
         print(todo_summary(report, f"content/departments/{args.dept}/{args.year}/"))
     elif report.diagnostics:
         print("\n" + message("cli.still-to-fill"))
         print(report.format_text())
+    return 0
+
+
+def cmd_init(args) -> int:
+    from generator.portal_init import InitError, init_portal
+
+    target = Path(args.directory)
+    level = verbosity(args)
+    try:
+        written = init_portal(target)
+    except InitError as error:
+        print(message("cli.init-failed", error=error), file=sys.stderr)
+        return 1
+    if level == VERBOSE:
+        for path in written:
+            print(message("cli.created", path=path.relative_to(target).as_posix()))
+    if level > QUIET:
+        print(message("init.created", path=target, count=len(written)))
     return 0
 
 
@@ -154,30 +210,52 @@ def todo_summary(report: Report, folder: str) -> str:
     return "\n".join(lines)
 
 
+def _common_options(default) -> argparse.ArgumentParser:
+    """--lang, -q and -v, on every command (and before it). `default` SUPPRESS on the
+    commands, so that `disclose -q build` is not undone by the command's own default."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--lang", choices=available_languages(), default=argparse.SUPPRESS, help=message("help.lang"))
+    group = options.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", default=default, help=message("help.quiet"))
+    group.add_argument("-v", "--verbose", action="store_true", default=default, help=message("help.verbose"))
+    return options
+
+
+def _site_options() -> argparse.ArgumentParser:
+    """--base-url and --config, for the commands that read the portal's settings."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--base-url", type=base_url_argument, default=None, metavar="URL", help=message("help.base-url"))
+    options.add_argument("--config", type=config_argument, default=None, metavar="FILE", help=message("help.config"))
+    return options
+
+
 def make_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)  # options every command takes
-    common.add_argument("--lang", choices=available_languages(), default=argparse.SUPPRESS, help=message("help.lang"))
-    parser = argparse.ArgumentParser(prog="disclose", description=message("help.description"), parents=[common])
+    parser = argparse.ArgumentParser(prog="disclose", description=message("help.description"), parents=[_common_options(False)])
     parser.add_argument("--version", action="version", version=f"disclose {__version__}", help=message("help.version"))
     commands = parser.add_subparsers(dest="command", required=True, title=message("help.commands"))
+    common = [_common_options(argparse.SUPPRESS)]
+    site = common + [_site_options()]
 
-    build_parser = commands.add_parser("build", parents=[common], help=message("help.build"), description=message("help.build"))
+    init_parser = commands.add_parser("init", parents=common, help=message("help.init"), description=message("help.init"))
+    init_parser.add_argument("directory", nargs="?", default=".", metavar="DIR", help=message("help.init-dir"))
+    init_parser.set_defaults(run=cmd_init)
+
+    build_parser = commands.add_parser("build", parents=site, help=message("help.build"), description=message("help.build"))
     build_parser.add_argument("--source", default=".", help=message("help.source"))
     build_parser.add_argument("--output", default=None, help=message("help.output"))
-    build_parser.add_argument("--quiet", action="store_true", help=message("help.quiet"))
     build_parser.add_argument("--strict", action="store_true", help=message("help.strict"))
     build_parser.add_argument("--drafts", action="store_true", help=message("help.drafts"))
     build_parser.add_argument("--timings", action="store_true", help=message("help.timings"))
     build_parser.add_argument("--whoosh", action="store_true", help=message("help.whoosh"))
     build_parser.set_defaults(run=cmd_build)
 
-    check_parser = commands.add_parser("check", parents=[common], help=message("help.check"), description=message("help.check"))
+    check_parser = commands.add_parser("check", parents=site, help=message("help.check"), description=message("help.check"))
     check_parser.add_argument("--source", default=".", help=message("help.source"))
     check_parser.add_argument("--strict", action="store_true", help=message("help.strict"))
     check_parser.add_argument("--format", choices=("text", "json"), default="text", help=message("help.format"))
     check_parser.set_defaults(run=cmd_check)
 
-    search_parser = commands.add_parser("search", parents=[common], help=message("help.search"), description=message("help.search"))
+    search_parser = commands.add_parser("search", parents=common, help=message("help.search"), description=message("help.search"))
     search_parser.add_argument("query", help=message("help.query"))
     search_parser.add_argument("--source", default=".", help=message("help.source"))
     search_parser.add_argument("--dept", help=message("help.dept"))
@@ -186,20 +264,21 @@ def make_parser() -> argparse.ArgumentParser:
     search_parser.add_argument("--reindex", action="store_true", help=message("help.reindex"))
     search_parser.set_defaults(run=cmd_search)
 
-    serve_parser = commands.add_parser("serve", parents=[common], help=message("help.serve"), description=message("help.serve"))
+    serve_parser = commands.add_parser("serve", parents=site, help=message("help.serve"), description=message("help.serve"))
     serve_parser.add_argument("--source", default=".", help=message("help.source"))
     serve_parser.add_argument("--host", default="127.0.0.1", help=message("help.host"))
     serve_parser.add_argument("--port", type=int, default=8000, help=message("help.port"))
+    serve_parser.add_argument("--open", action="store_true", help=message("help.open"))
     serve_parser.set_defaults(run=cmd_serve)
 
-    new_parser = commands.add_parser("new", parents=[common], help=message("help.new"), description=message("help.new"))
+    new_parser = commands.add_parser("new", parents=common, help=message("help.new"), description=message("help.new"))
     new_commands = new_parser.add_subparsers(dest="what", required=True, title=message("help.commands"))
-    year_parser = new_commands.add_parser("year", parents=[common], help=message("help.new-year"), description=message("help.new-year"))
+    year_parser = new_commands.add_parser("year", parents=common, help=message("help.new-year"), description=message("help.new-year"))
     year_parser.add_argument("dept", help=message("help.new-dept-code"))
     year_parser.add_argument("year", help=message("help.new-year-year"))
     year_parser.add_argument("--source", default=".", help=message("help.source"))
     year_parser.set_defaults(run=cmd_new)
-    dept_parser = new_commands.add_parser("department", parents=[common], help=message("help.new-department"), description=message("help.new-department"))
+    dept_parser = new_commands.add_parser("department", parents=common, help=message("help.new-department"), description=message("help.new-department"))
     dept_parser.add_argument("code", help=message("help.new-code"))
     dept_parser.add_argument("name", help=message("help.new-name"))
     dept_parser.add_argument("--region", help=message("help.new-region"))

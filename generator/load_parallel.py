@@ -16,7 +16,7 @@ from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.drafts import blocking_errors, draft_folders
-from generator.loader import SITE_FILE, content_listing, read_file, readable
+from generator.loader import content_listing, read_file, readable, site_file_path
 from generator.model import Site
 from generator.render import usable_cores
 from generator.schema import read_site_config
@@ -26,9 +26,9 @@ RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy department
 _WORK: tuple | None = None  # (root, listing, site config), inherited by the forked workers
 
 
-def can_load_in_parallel(root: Path) -> list | None:
+def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
     """The content listing, when the portal is large enough and fork is available."""
-    if not (Path(root) / SITE_FILE).is_file() or usable_cores() < 2:
+    if not site_file_path(root, config).is_file() or usable_cores() < 2:
         return None
     listing = content_listing(root)
     return listing if len(listing) >= PARALLEL_LOAD_FROM else None
@@ -66,14 +66,15 @@ def _load_run(bounds: tuple[int, int]):
     return heads, disclosures, report.diagnostics, found
 
 
-def load_in_parallel(root: Path, listing: list, report: Report) -> tuple[Site | None, list]:
+def load_in_parallel(root: Path, listing: list, report: Report, config: Path | None = None) -> tuple[Site | None, list]:
     """The site and the diagnostics of the budget rules (to be acknowledged by the caller);
     structure problems go to `report`."""
     global _WORK
     root = Path(root)
-    if not readable(root, root / SITE_FILE):
+    site_path = site_file_path(root, config)
+    if config is None and not readable(root, site_path):
         return None, []  # the one-process path reports it
-    site_file = read_file(root, str(root / SITE_FILE))
+    site_file = read_file(root, str(site_path))
     config = read_site_config(site_file.path, site_file.text_or_why(), report)
     if config is None:
         return None, []

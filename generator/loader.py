@@ -42,7 +42,7 @@ class Sources:
 
 
 def _read(root: Path, path: Path) -> SourceFile:
-    relative = path.relative_to(root).as_posix()
+    relative = shown_path(root, path)
     data = path.read_bytes()
     try:
         return SourceFile(relative, data.decode("utf-8-sig"))
@@ -59,6 +59,21 @@ def _undecodable(data: bytes, start: int) -> Undecodable:
     except UnicodeDecodeError:
         gb18030 = False
     return Undecodable(data.count(b"\n", 0, start) + 1, column, data[start], gb18030)
+
+
+def shown_path(root: Path, path: Path) -> str:
+    """How a file is named in diagnostics: relative to the project, forward slashes; a file
+    outside it (a --config file elsewhere) by its absolute path."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def site_file_path(root: Path, config: Path | None = None) -> Path:
+    """The settings file: --config when given (relative to the current folder), else
+    site.yaml in the project folder."""
+    return Path(config).resolve() if config is not None else Path(root) / SITE_FILE
 
 
 class SourceCache:
@@ -88,10 +103,11 @@ def _read_known(root: Path, path, known: SourceCache | None, stat=None) -> Sourc
     return source
 
 
-def read_sources(root: Path, known: SourceCache | None = None) -> Sources:
+def read_sources(root: Path, known: SourceCache | None = None, config: Path | None = None) -> Sources:
     root = Path(root)
-    site_path = root / SITE_FILE
-    site = _read_known(root, str(site_path), known) if readable(root, site_path) else None
+    site_path = site_file_path(root, config)
+    explicit = config is not None  # --config names its file; site.yaml must not lead out of the project
+    site = _read_known(root, str(site_path), known) if site_path.is_file() and (explicit or readable(root, site_path)) else None
     if known is None:
         return Sources(root, site, tuple(_read_known(root, path, None, stat) for path, stat in _content_files(root / CONTENT_DIR)))
     before = known.listing

@@ -689,12 +689,14 @@ def _remove_empty_parents(folder: Path, output_dir: Path) -> None:
 def read_assets(static_dirs: list[Path], root: Path) -> dict[str, bytes]:
     """Static files of the theme, then of the site (a site file overrides the theme's);
     a link is followed only where it stays inside the project `root`."""
-    from generator.links import link_problem, walk_files
+    from generator.links import link_problem, resolves_inside, walk_files
 
     assets: dict[str, bytes] = {}
     for static_dir in static_dirs:
-        if static_dir.is_dir() and link_problem(root, str(static_dir)) is None:
-            files = sorted(walk_files(root, static_dir, skip_hidden=False), key=lambda e: e.path)
+        # The built-in theme lives in the package, outside the project: its own folder is its bound.
+        bound = root if resolves_inside(root, str(static_dir)) or static_dir.is_symlink() else static_dir
+        if static_dir.is_dir() and link_problem(bound, str(static_dir)) is None:
+            files = sorted(walk_files(bound, static_dir, skip_hidden=False), key=lambda e: e.path)
             for entry in files:
                 relative = Path(entry.path).relative_to(static_dir).as_posix()
                 assets["assets/" + relative] = Path(entry.path).read_bytes()

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -91,7 +90,6 @@ class Portal:
 
     def __init__(self, root: Path):
         self.root = root
-        shutil.copytree(ROOT / "themes", root / "themes")
         for relative, data in base_files().items():
             write_yaml(root / relative, data)
         self.originals = {path: (root / path).read_bytes() if (root / path).exists() else None for path, _, _ in ROLES.values()}

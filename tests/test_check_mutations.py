@@ -378,10 +378,10 @@ def _id(c: Case) -> str:
 
 
 def copy_sample(root: Path) -> Path:
-    """Copy the sample portal: site.yaml, content/, templates/ and themes/."""
+    """Copy the sample portal: site.yaml, content/ and templates/ (the theme is built in)."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "site.yaml", root / "site.yaml")
-    for folder in ("content", "templates", "themes"):
+    for folder in ("content", "templates"):
         shutil.copytree(ROOT / folder, root / folder)
     return root
 

@@ -20,21 +20,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from generator.cli import main
 
 CASES_DIR = Path(__file__).resolve().parent / "invalid"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "site.yaml").is_file())
 REGENERATE = os.environ.get("REGENERATE_EXPECTED") == "1"
 
-
 def place(case: str, tmp_path: Path) -> Path:
-    """The case folder with the default theme copied in (the cases hold no themes)."""
+    """The case folder (the cases hold no themes: the built-in one is used)."""
     root = tmp_path / case
     shutil.copytree(CASES_DIR / case, root, ignore=shutil.ignore_patterns("expected*.txt"))
-    shutil.copytree(ROOT / "themes", root / "themes")
     return root
-
 
 def run_check(root: Path, capsys, *options: str) -> tuple[int, str]:
     capsys.readouterr()
@@ -42,7 +38,6 @@ def run_check(root: Path, capsys, *options: str) -> tuple[int, str]:
     captured = capsys.readouterr()
     assert captured.err == ""
     return status, captured.out
-
 
 def test_there_are_invalid_example_sites():
     assert len(CASES) >= 5
@@ -60,7 +55,6 @@ def test_check_prints_exactly_the_expected_text(case, language, tmp_path, capsys
     assert out == expected_file.read_text(encoding="utf-8")
     assert status == 1
 
-
 @pytest.mark.parametrize("case", CASES)
 def test_every_expected_line_names_a_rule_and_a_place_in_the_case(case):
     lines = (CASES_DIR / case / "expected.txt").read_text(encoding="utf-8").splitlines()
@@ -75,7 +69,6 @@ def test_every_expected_line_names_a_rule_and_a_place_in_the_case(case):
         path = line.split(":", 1)[0]
         assert line.endswith("]") and " [" in line, line
         assert (CASES_DIR / case / path).parent.is_dir(), line
-
 
 def test_json_format_reports_the_same_diagnostics(tmp_path, capsys):
     case = "project-target-problems"

@@ -27,7 +27,8 @@ def free_port() -> int:
 
 
 def status(base: str) -> dict:
-    with urllib.request.urlopen(base + "__disclose__/status.json", timeout=5) as response:
+    root = base.split("/", 3)  # the status is at the server's root, the site under its base path
+    with urllib.request.urlopen("/".join(root[:3]) + "/__disclose__/status.json", timeout=5) as response:
         return json.loads(response.read())
 
 
@@ -39,7 +40,7 @@ def dev_server(tmp_path):
         [sys.executable, "-m", "generator", "serve", "--source", str(site), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    base = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}/yjsgk/"  # site.yaml's base_url path: served as published
     try:
         for _ in range(200):
             try:
@@ -113,14 +114,15 @@ def test_one_edit_re_renders_only_the_pages_that_show_it(dev_server):
     assert sorted(current["rendered"]) == sorted(["departments/731/", "departments/731/2025/", PROJECT_PAGE])
 
 
-@pytest.mark.parametrize("path", ["/../site.yaml", "/%2e%2e/site.yaml", "/..%2fsite.yaml", "/content/", "/departments/"])
+@pytest.mark.parametrize("path", ["/../site.yaml", "/%2e%2e/site.yaml", "/..%2fsite.yaml", "/content/", "/departments/",
+                                  "/yjsgk/../site.yaml", "/yjsgk/%2e%2e/%2e%2e/site.yaml", "/yjsgk/..%2f..%2fsite.yaml"])
 def test_paths_outside_the_built_site_are_refused(dev_server, path):
     site, base = dev_server
-    host, port = base.split("//")[1].rstrip("/").split(":")
+    host, port = base.split("//")[1].split("/")[0].split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=5)
     connection.request("GET", path)
     response = connection.getresponse()
     body = response.read().decode("utf-8", "replace")
     connection.close()
     assert response.status in (403, 404)
-    assert "base_url" not in body and "authority" not in body  # nothing of site.yaml
+    assert "base_url:" not in body and "authority:" not in body  # nothing of site.yaml (the 404 page is the site's)
