@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.checks.common import compare, problem, show, total
+from generator.checks.indicator_kinds import nearest_level2
 from generator.diagnostics import Location, Severity
 from generator.indicators import DATE, NUMBER, PERIOD, parse_percent, years_in
 from generator.model import Disclosure, Project
@@ -97,7 +98,7 @@ def _indicators(project: Project, year: int):
                           f"一级指标 '{indicator.level1}' is not one of {', '.join(TAXONOMY)}", WARNING)
         elif indicator.level2 not in allowed:
             yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level2"), f"{field}.level2",
-                          f"二级指标 '{indicator.level2}' does not belong under {indicator.level1} (expected one of {', '.join(sorted(allowed))})", WARNING)
+                          f"二级指标 '{indicator.level2}' does not belong under {indicator.level1} (expected one of {', '.join(sorted(allowed))}){nearest_level2(indicator.level2, allowed)}", WARNING)
         parsed = indicator.parsed
         value_field = f"{field}.value"
         is_cost = "成本指标" in (indicator.level1, indicator.level2)
