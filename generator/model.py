@@ -94,6 +94,7 @@ class Explanation:
     title: str
     preamble: str  # Markdown
     sections: tuple[Section, ...]
+    preamble_where: Location = Location("")  # where the preamble starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,8 @@ class Disclosure:
         for ack in self.acknowledgements:
             if ack.file == file:
                 # two problems of one field (a paragraph with two slips) share its note
-                notes[ack.field] = f"{notes[ack.field]} {ack.reason}" if ack.field in notes else ack.reason
+                known = notes.get(ack.field)
+                notes[ack.field] = ack.reason if not known or ack.reason in known else f"{known} {ack.reason}"
         return notes
 
     def table(self, key: str) -> Table | None:

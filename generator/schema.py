@@ -421,6 +421,7 @@ def read_explanation(path: str, text: str | None, report: Report) -> Explanation
         title=reader.text(root, "title", ""),
         preamble=reader.text(root, "preamble", ""),
         sections=tuple(sections),
+        preamble_where=Location(path, _text_line(root.get("preamble")) or 1, 1),
     )
 
 

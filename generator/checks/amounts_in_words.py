@@ -192,7 +192,7 @@ def _parts(body: str, start: int, nested: bool) -> list[Decimal]:
 _CHANGE_CITED = (
     # (what, words before the comparison, the figure of one year)
     ("预算收支", re.compile(r"预算收支(?:安排)?\s*\d+(?:\.\d+)?\s*万元[，,]\s*较\s*(20\d{2})\s*年(?:预算)?\s*(增加|减少)\s*(\d+(?:\.\d+)?)\s*万元"), "income_expenditure_summary"),
-    ("“三公”经费", re.compile(r"“三公”经费预算(?:安排)?\s*\d+(?:\.\d+)?\s*万元[^。]*?与\s*(20\d{2})\s*年相比\s*(增加|减少)\s*(\d+(?:\.\d+)?)\s*万元"), "three_public"),
+    ("“三公”经费", re.compile(r"“三公”经费预算(?:安排)?\s*\d+(?:\.\d+)?\s*万元[^。]*?。?\s*与\s*(20\d{2})\s*年相比\s*(增加|减少)\s*(\d+(?:\.\d+)?)\s*万元"), "three_public"),
 )
 
 

@@ -48,7 +48,7 @@ def disclosure_texts(disclosure: Disclosure):
     if disclosure.explanation:
         path = f"{folder}/explanation.yaml"
         yield Text(Location(path, 1, 1), "title", disclosure.explanation.title, TITLE)
-        yield Text(Location(path, 2, 1), "preamble", disclosure.explanation.preamble, EXPLANATION)
+        yield Text(disclosure.explanation.preamble_where, "preamble", disclosure.explanation.preamble, EXPLANATION)
         for index, section in enumerate(disclosure.explanation.sections):
             if section.body:
                 yield Text(section.where, f"sections[{index}].body", section.body, EXPLANATION, section=section.id)

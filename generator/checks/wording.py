@@ -15,12 +15,14 @@ from generator.model import Disclosure
 WARNING = Severity.WARNING
 
 # a change on last year: 较 2024 年增加, 比上年减少, 与上年相比下降
-# the changes the rules ask a reason for: of the whole budget, of 三公 and 机关运行经费
-_CHANGE_ON_LAST_YEAR = re.compile(r"(?:预算收支|收支预算|预算收入|收入预算|支出预算|预算支出|“三公”经费|三公经费|机关运行经费)[^。]{0,30}?(?:较|比|与)\s*(?:上年|去年|上一年度?|20\d{2}\s*年)[^。，]{0,12}?(?:相比|同期)?[^。]{0,6}?(?:增加|减少|上升|下降)")
+# the changes the rules ask a reason for: of the whole budget, of 三公 and 机关运行经费;
+# the change itself is often the next sentence ("…0.56万元。与2024年相比减少2.54万元，…")
+_SUBJECT = re.compile(r"预算收支|收支预算|预算收入|收入预算|支出预算|预算支出|“三公”经费|三公经费|机关运行经费")
+_CHANGE_ON_LAST_YEAR = re.compile(r"(?:较|比|与)\s*(?:上年|去年|上一年度?|20\d{2}\s*年)[^。，；]{0,12}?(?:增加|减少|上升|下降)\s*(?:了)?\s*\d")
 _REASON = re.compile(r"原因|由于|因为|主要为|主要是|主要用于|系|用于|因")
-_STATEMENT = re.compile(r"[^。]+。?")
 _PER_UNIT = re.compile(r"(?:每|人均|单价|标准|平均|/)")
-_SUB_UNITS = re.compile(r"(?:所属|下属|二级|本级|基层)[^。]{0,20}单位|单位[^。]{0,6}(?:包括|含)|(?:包括|含)[^。]{0,30}(?:本级|单位|中心|馆|院|站)")
+# a statement of the units a department's budget covers (not a passing 下属单位)
+_SUB_UNITS = re.compile(r"(?:机关|本级)(?:及|和)(?:其)?(?:所属|下属)|(?:包括|含|包含)[^。，]{0,30}(?:本级|所属单位|下属单位|二级单位|中心|馆|院|站)|(?:纳入|编制范围)[^。]{0,20}单位|所属(?:事业)?单位(?:有|包括|共)")
 
 
 def check(dept, disclosure: Disclosure, settings, tolerance):
@@ -38,11 +40,21 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
 
 
 def _reasons(text):
-    for match in _STATEMENT.finditer(text.text):
-        sentence = match.group(0)
-        if _CHANGE_ON_LAST_YEAR.search(sentence) and AMOUNT.search(sentence) and not _REASON.search(sentence):
-            yield problem("text.change-without-reason", text.at(match.start()), text.field,
-                          message("check.change-without-reason", sentence=quote(sentence)), WARNING)
+    """A change on last year of the budget, 三公 or 机关运行经费 is followed by its reason
+    before the paragraph ends (the changes of single projects listed after it are not)."""
+    start = 0
+    for paragraph in text.text.split("\n"):
+        for subject in _SUBJECT.finditer(paragraph):
+            # the change of that subject: soon after it, in its sentence or the next
+            change = _CHANGE_ON_LAST_YEAR.search(paragraph, subject.end(), subject.end() + 200)
+            if change and paragraph.count("。", subject.end(), change.start()) <= 1:
+                if not _REASON.search(paragraph, change.start()):
+                    sentence_start = max(paragraph.rfind(mark, 0, change.start()) for mark in "。；") + 1
+                    end = paragraph.find("。", change.start())
+                    sentence = paragraph[sentence_start: end + 1 if end >= 0 else len(paragraph)]
+                    yield problem("text.change-without-reason", text.at(start + change.start()), text.field,
+                                  message("check.change-without-reason", sentence=quote(sentence)), WARNING)
+        start += len(paragraph) + 1
 
 
 def _units(text):
