@@ -119,5 +119,5 @@ def nearest_level2(level2: str, allowed) -> str:
     squeezed = "".join(level2.split())
     if squeezed in allowed:
         return message("check.taxonomy-hint", name=squeezed)
-    close = difflib.get_close_matches(squeezed, sorted(allowed), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(squeezed, sorted(allowed), n=1, cutoff=0.8)  # a slip, not another name
     return message("check.taxonomy-hint", name=close[0]) if close else ""

@@ -36,9 +36,10 @@ class Text:
 
     def at(self, position: int) -> Location:
         """The line of a character of a text that spans lines (a Markdown body, a block)."""
-        if not self.where.line:
+        lines = self.text.count("\n", 0, position)
+        if not self.where.line or not lines:
             return self.where
-        return Location(self.where.path, self.where.line + self.text.count("\n", 0, position), 1)
+        return Location(self.where.path, self.where.line + lines, 1)
 
 
 def disclosure_texts(disclosure: Disclosure):

@@ -13,15 +13,18 @@ from generator.checks.texts import (
     disclosure_texts, quote, sentences,
 )
 from generator.diagnostics import Severity
-from generator.indicators import years_in
+from generator.indicators import DATE, PERIOD, years_in
 from generator.messages import message
 from generator.model import Disclosure
 
 KINDS = {EXPLANATION, GOALS, PURPOSE, PROJECT_GOAL, INDICATOR_DESCRIPTION, INDICATOR_VALUE}
 
-# a year that is not a year of the text: in a document number 冀财教〔2024〕50号, a title
-# 《…（2021—2035年）》, or a range of years (a plan's span)
-_YEAR = re.compile(r"(?<![\d〔\[【])(20\d{2})(?![\d〕\]】])(?!\s*[-—–~～至到]\s*20\d{2})")
+# a year: 2024年, 2016.2.29, or a name's prefix "2024 科普经费"; not a count (≥2049人次),
+# an amount (2095.12万元), a document number 冀财教〔2024〕50号 or a range (2021—2035年)
+_YEAR = re.compile(
+    r"(?<![\d.〔\[【])(?<![-—–~～至到])(?<![-—–~～至到]\s)(20\d{2})(?![\d〕\]】])(?!\s*[-—–~～至到]\s*20\d{2})"
+    r"(?:\s*年|[.．/-](?:1[0-2]|0?[1-9])(?![\d万元])|(?=\s+[\u4e00-\u9fff])(?!\s*(?:万|元|人|次|份|个|场|册|家|项|件|名|天|小时|平)))"
+)
 _BRACKETED = re.compile(r"《[^》]*》|〔[^〕]*〕|【[^】]*】|\[[^\]]*\]")
 _PAST = re.compile(r"上年|上一年|去年|前年|往年|历年|以来|以前|此前|已|曾|结转|结余|较|比(?:上|去|前|\s*20)|同比|相比|截至|截止|成立|创建|建成|始于|自|依据|根据|按照|办法|规定|通知|意见|文件|号")
 _NEXT = re.compile(r"下年|下一年|明年|次年|以后|之后|起|到|至|前|跨年|延续")
@@ -33,11 +36,12 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
         if text.kind not in KINDS or "20" not in text.text:
             continue
         own = set(years_in(text.project.name)) if text.project else set()
+        floor = _dated_value_floor(text, year)
         for start, sentence in sentences(text.text):
             plain = _BRACKETED.sub(lambda m: " " * len(m.group(0)), sentence)
             stray = sorted({
                 found for found in map(int, _YEAR.findall(plain))
-                if found != year and found not in own and not _named(found, year, plain)
+                if found != year and found not in own and found >= floor and not _named(found, year, plain)
             })
             if stray:
                 yield problem("text.stray-year", text.at(start), text.field,
@@ -50,3 +54,11 @@ def _named(found: int, year: int, sentence: str) -> bool:
     if found < year:
         return bool(_PAST.search(sentence))
     return bool(_NEXT.search(sentence))
+
+
+def _dated_value_floor(text, year: int) -> int:
+    """A date or period 指标值 before the project's year is indicator.year's to report."""
+    if text.kind != INDICATOR_VALUE or text.project is None:
+        return 0
+    index = int(text.field[len("indicators["):text.field.index("]")])
+    return year if text.project.indicators[index].parsed.kind in (DATE, PERIOD) else 0
