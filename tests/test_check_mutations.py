@@ -308,6 +308,9 @@ CASES = [
     case("project.name-year", P_TJ, "name: 第三批天津市青年人才托举工程第三年度培养经费",
          "name: 2030第三批天津市青年人才托举工程第三年度培养经费"),
     case("prose.figure", f"{ZJK}/explanation.yaml", "机关运行经费共计安排82.95万元", "机关运行经费共计安排83.95万元"),
+    # ... and the assets the 国有资产 section totals, against the assets table.
+    case("prose.figure", f"{ZJK}/explanation.yaml", "固定资产金额为 1067.22 万元", "固定资产金额为 1068.22 万元",
+         at=At(f"{ZJK}/explanation.yaml", "  张家口市科学技术协会（含所属单位）上年末")),
     # An acknowledgement that matches nothing (appended after the real ones).
     Case("ack.unused",
          (Replace(f"{TS}/acknowledgements.yaml", "344.93 万元。\n",
