@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from difflib import SequenceMatcher
 
 from generator.checks.common import problem
 from generator.checks.texts import GOALS, disclosure_texts, quote
@@ -42,9 +41,9 @@ def _stated(clause: str):
                 break
 
 
-def _shared(a: str, b: str) -> int:
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.find_longest_match(0, len(a), 0, len(b)).size
+def _shares(goal: str, name: str) -> bool:
+    """Whether the goal's words and the indicator's name share SHARED characters in a row."""
+    return any(name[i:i + SHARED] in goal for i in range(len(name) - SHARED + 1))
 
 
 def check(dept, disclosure: Disclosure, settings, tolerance):
@@ -67,7 +66,7 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
                     (project, index, indicator) for project, index, indicator in indicators
                     if indicator.parsed.unit == unit
                     and keyword in indicator.name
-                    and _shared(plain, indicator.name) >= SHARED
+                    and _shares(plain, indicator.name)
                 ]
                 if not same or any(indicator.parsed.number == number for _, _, indicator in same):
                     continue

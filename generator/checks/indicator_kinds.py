@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from generator.checks.common import problem
 from generator.diagnostics import Severity
@@ -41,7 +42,12 @@ WARNING = Severity.WARNING
 
 
 def name_kind(indicator: Indicator) -> str:
-    for text in (indicator.name, indicator.description):
+    return _name_kind(indicator.name, indicator.description)
+
+
+@lru_cache(maxsize=65536)  # names repeat across thousands of projects
+def _name_kind(name: str, description: str) -> str:
+    for text in (name, description):
         text = "".join(text.split()).rstrip("。")
         if not text:
             continue

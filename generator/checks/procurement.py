@@ -12,7 +12,6 @@ from generator.messages import message
 from generator.model import Disclosure, Table
 
 FUNDS = ("general_budget", "government_fund", "state_capital", "special_account", "unit_funds")
-SUMMED = ("total",) + FUNDS + ("sme_reserved",)
 
 
 def check(dept, disclosure: Disclosure, settings, tolerance):

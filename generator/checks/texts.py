@@ -5,7 +5,6 @@ text, amounts written in words and a short quotation for the message."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from generator.diagnostics import Location
@@ -25,25 +24,54 @@ PROJECT_NAME = "project-name"
 NOTE = "note"
 
 
-@dataclass(frozen=True, slots=True)
 class Text:
-    where: Location  # the line the text starts on
-    field: str
-    text: str
-    kind: str
-    project: Project | None = None
-    section: str = ""  # the explanation section id
+    """One text with where it is written. The line of a project's field is looked up only
+    when a rule reports on it: a portal has millions of fields and few problems."""
+
+    __slots__ = ("_where", "field", "text", "kind", "project", "section")
+
+    def __init__(self, where: Location | None, field: str, text: str, kind: str, project: Project | None = None, section: str = ""):
+        self._where = where
+        self.field = field
+        self.text = text
+        self.kind = kind
+        self.project = project
+        self.section = section  # the explanation section id
+
+    @property
+    def where(self) -> Location:
+        """The line the text starts on."""
+        if self._where is not None:
+            return self._where
+        project = self.project
+        found = project.field_locations.get(self.field) if project.field_locations else None
+        if found is not None:
+            return found
+        if self.field.startswith("indicators["):
+            return project.indicators[int(self.field[11:self.field.index("]")])].where
+        return project.at(self.field.split("[", 1)[0])
 
     def at(self, position: int) -> Location:
         """The line of a character of a text that spans lines (a Markdown body, a block)."""
+        where = self.where
         lines = self.text.count("\n", 0, position)
-        if not self.where.line or not lines:
-            return self.where
-        return Location(self.where.path, self.where.line + lines, 1)
+        if not where.line or not lines:
+            return where
+        return Location(where.path, where.line + lines, 1)
 
 
-def disclosure_texts(disclosure: Disclosure):
+_LAST: list = [None, ()]  # the disclosure last read, and its texts: the rule modules run one after another on it
+
+
+def disclosure_texts(disclosure: Disclosure) -> tuple[Text, ...]:
     """Every text a reader of the disclosure reads, in the order of the document."""
+    if _LAST[0] is not disclosure:
+        _LAST[1] = tuple(_texts(disclosure))
+        _LAST[0] = disclosure
+    return _LAST[1]
+
+
+def _texts(disclosure: Disclosure):
     folder = disclosure.folder
     yield Text(disclosure.where, "title", disclosure.title, TITLE)
     if disclosure.explanation:
@@ -68,20 +96,25 @@ def disclosure_texts(disclosure: Disclosure):
         yield from project_texts(project)
 
 
+_INDICATOR_FIELDS = tuple(
+    tuple((key, kind, f"indicators[{index}].{key}") for key, kind in (("name", INDICATOR_NAME), ("description", INDICATOR_DESCRIPTION), ("value", INDICATOR_VALUE)))
+    for index in range(200)
+)
+
+
 def project_texts(project: Project):
-    yield Text(project.at("name"), "name", project.name, PROJECT_NAME, project)
+    yield Text(None, "name", project.name, PROJECT_NAME, project)
     if project.purpose:
-        yield Text(project.at("purpose"), "purpose", project.purpose, PURPOSE, project)
-    locations = project.field_locations
+        yield Text(None, "purpose", project.purpose, PURPOSE, project)
     for index, goal in enumerate(project.goals):
-        field = f"goals[{index}]"
-        yield Text(locations.get(field, project.at("goals")) if locations else project.where, field, goal, PROJECT_GOAL, project)
+        yield Text(None, f"goals[{index}]", goal, PROJECT_GOAL, project)
     for index, indicator in enumerate(project.indicators):
-        for key, kind in (("name", INDICATOR_NAME), ("description", INDICATOR_DESCRIPTION), ("value", INDICATOR_VALUE)):
+        fields = _INDICATOR_FIELDS[index] if index < 200 else tuple(
+            (key, kind, f"indicators[{index}].{key}") for key, kind, _ in _INDICATOR_FIELDS[0])
+        for key, kind, field in fields:
             text = getattr(indicator, key)
             if text:
-                field = f"indicators[{index}].{key}"
-                yield Text(locations.get(field, indicator.where) if locations else indicator.where, field, text, kind, project)
+                yield Text(None, field, text, kind, project)
 
 
 SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
