@@ -60,3 +60,8 @@ def test_the_taxonomy_suggests_the_name_a_line_break_or_slip_spoilt():
     assert "数量指标" in nearest_level2("数量 指标", allowed)
     assert "质量指标" in nearest_level2("质量指", allowed)
     assert nearest_level2("社会效益指标", allowed) == ""  # another name, not a slip
+
+
+def test_switching_a_rule_off_does_not_make_its_acknowledgements_stale(sample_copy):
+    report = _check(sample_copy, "    project.purpose-amount: off\n")
+    assert report.format_text() == "0 error(s), 0 warning(s)"

@@ -102,8 +102,9 @@ def apply_acknowledgements(site: Site, found: list[Diagnostic], report: Report) 
         else:
             used.add(match)
             acknowledged.append(diagnostic)
+    switched_off = {rule for rule, setting in site.config.checks.rules if setting == "off"}
     for index, ack in enumerate(acknowledgements):
-        if index not in used:
+        if index not in used and ack.rule not in switched_off:  # a rule switched off matches nothing
             report.warning(
                 ack.where,
                 f"acknowledgement matches no diagnostic: {ack.rule} at {ack.file} {ack.field}",
