@@ -126,7 +126,9 @@ def _project_amounts(text: Text, names, tolerance):
 
 # ---- "共计 X 万元，分别为 a、b、c" and "X 万元，包括 …" --------------------------------
 
-_TOTAL_THEN_LIST = re.compile(r"(?:共计|合计|总计)\s*(\d+(?:\.\d+)?)\s*(万元|万)[，,：:]?\s*(?:分别为|分别是|包括)")
+# "共计 71.88 万元，分别为 …", "增加了 16.66 万元，主要为…，分别为 …" (no figure between)
+_TOTAL_THEN_LIST = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万)[^。；\d]{0,30}?(?:分别为|分别是)")
+# "…94.89 万元，包括 …", whose parts may be lists with their own 共计
 _INCLUDES = re.compile(r"(\d+(?:\.\d+)?)\s*(万元|万)[，,：:]?\s*包括")
 _CO_TOTAL = re.compile(r"共计\s*(\d+(?:\.\d+)?)\s*(万元|万)")
 
