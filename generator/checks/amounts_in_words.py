@@ -110,9 +110,10 @@ def _project_amounts(text: Text, names, tolerance):
         if not candidates:
             continue
         year = re.search(r"(?<!\d)(20\d{2})(?!\d)", words[: amount.start()].replace("〔", "[").split("]")[-1])
-        if year:
-            same = [p for p in candidates if year.group(1) in p.name.replace(" ", "")]
-            candidates = same or candidates
+        if year:  # "2024 科普经费" is the 2024 project, not the 2025 one of the same name
+            candidates = [p for p in candidates if year.group(1) in p.name.replace(" ", "")]
+            if not candidates:
+                continue
         value = in_wan(amount.group(1), amount.group(2))
         if any(p.budget == value for p in candidates):
             continue
