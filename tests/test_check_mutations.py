@@ -179,11 +179,13 @@ CASES = [
              ("total: 359.32, basic: 356.24, project: 3.08", "total: 359.32, basic: 355.24, project: 4.08"),
          )),
          At(f"{ZJK}/tables/expenditure_summary.yaml", "{name: 合计")),
-    # An income line that 本年收入合计 does not include (and no prose cites).
+    # An income line that 本年收入合计 does not include.
     Case("summary.lines-sum",
          (Replace(f"{ZJK}/tables/income_expenditure_summary.yaml",
                   "{income_item: 二、政府性基金预算拨款收入, expenditure_item",
-                  "{income_item: 二、政府性基金预算拨款收入, income: 1.00, expenditure_item"),),
+                  "{income_item: 二、政府性基金预算拨款收入, income: 1.00, expenditure_item"),
+          # the prose cites that line (基金预算收入): it moves along
+          Replace(f"{ZJK}/explanation.yaml", "基金预算收入0.00万元", "基金预算收入1.00万元")),
          At(f"{ZJK}/tables/income_expenditure_summary.yaml", "{income_item: 本年收入合计")),
     # 年终结转结余 was blank; 支出总计 no longer equals 本年支出合计 + 年终结转结余.
     Case("summary.grand-total",
@@ -283,12 +285,15 @@ CASES = [
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
          "note: 注：无政府性基金预算财政拨款预算，空表列示。", "note: 注：见说明。"),
     # A table carried forward without its figures (what `disclose new year` writes).
-    case("table.no-figures", f"{ZJK}/tables/assets.yaml",
-         "rows:\n  - {name: 资产总额, value: 1067.22}\n  - {name: 1、房屋(平方米), quantity: 3972, value: 300.03}\n"
-         "  - {name: 其中：办公用房(平方米), quantity: 382.60, value: 28.90}\n  - {name: 2、车辆(台、辆), quantity: 3, value: 69.31}\n"
-         "  - {name: 3、单价在20万元以上的设备}\n  - {name: 4、其他固定资产, quantity: 768, value: 697.88}\n",
-         "rows:\n  - {name: 资产总额}\n  - {name: 1、房屋(平方米)}\n",
-         at=At(f"{ZJK}/tables/assets.yaml", "  - {name: 资产总额}")),
+    # (The 国有资产 section, which cites the total, is carried forward blank too.)
+    Case("table.no-figures",
+         (Replace(f"{ZJK}/tables/assets.yaml",
+                  "rows:\n  - {name: 资产总额, value: 1067.22}\n  - {name: 1、房屋(平方米), quantity: 3972, value: 300.03}\n"
+                  "  - {name: 其中：办公用房(平方米), quantity: 382.60, value: 28.90}\n  - {name: 2、车辆(台、辆), quantity: 3, value: 69.31}\n"
+                  "  - {name: 3、单价在20万元以上的设备}\n  - {name: 4、其他固定资产, quantity: 768, value: 697.88}\n",
+                  "rows:\n  - {name: 资产总额}\n  - {name: 1、房屋(平方米)}\n"),
+          Replace(f"{ZJK}/explanation.yaml", "固定资产金额为 1067.22 万元", "固定资产金额为 0.00 万元")),
+         At(f"{ZJK}/tables/assets.yaml", "  - {name: 资产总额}")),
     case("project.budget-missing", P_TS, "budget: 0.36\nfiscal_funds: 0.36\n", "budget: ~\n", at=At(P_TS, "budget: ~")),
     # ... reported on the note's line, wherever it stands.
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
