@@ -817,7 +817,9 @@ EFFECT = (
 SATISFACTION = (
     ("{obj}满意度", "{obj}对{theme}工作的满意度", "≥{pct}%"),
     ("群众满意度", "参与活动群众满意度", "≥{pct}%"),
-    ("服务对象满意度", "服务对象对项目实施的满意度", "≥{pct}百分比"),
+    # the department goal says 服务对象满意度不低于90% (synthetic_words.GOAL_ITEMS): the
+    # projects' indicator of the same measure agrees with it
+    ("服务对象满意度", "服务对象对项目实施的满意度", "≥90百分比"),
 )
 COST_FORMS = ("≤{x}万元", "≤{x} 万元", "≤{x}万")
 

@@ -35,6 +35,7 @@ class CheckSettings:
     tolerance: Decimal = Decimal("0.01")  # a difference up to this is a rounding warning
     required_tables: tuple[str, ...] = tuple(kind.key for kind in STANDARD_TABLES)  # for scope: full
     required_sections: tuple[str, ...] = DEFAULT_REQUIRED_SECTIONS  # 情况说明 section ids, for scope: full
+    rules: tuple[tuple[str, str], ...] = ()  # (rule id, off | warning | error): the editor's say over a rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,7 @@ class Explanation:
     title: str
     preamble: str  # Markdown
     sections: tuple[Section, ...]
+    preamble_where: Location = Location("")  # where the preamble starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ class GoalItem:
     title: str
     goal: str
     indicator: str
+    where: Location = Location("")  # the item's title line
+    lines: tuple[int, int] = (0, 0)  # where the goal and the indicator sentence start (0: unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,8 @@ class Goals:
     overall: str  # Markdown
     items: tuple[GoalItem, ...]
     measures: tuple[str, ...]
+    overall_where: Location = Location("")  # where the overall text starts
+    measure_lines: tuple[int, ...] = ()  # where each measure stands
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +220,13 @@ class Disclosure:
 
     def notes_for(self, file: str) -> dict[str, str]:
         """Acknowledged problems of one file, by field path, for the page."""
-        return {ack.field: ack.reason for ack in self.acknowledgements if ack.file == file}
+        notes: dict[str, str] = {}
+        for ack in self.acknowledgements:
+            if ack.file == file:
+                # two problems of one field (a paragraph with two slips) share its note
+                known = notes.get(ack.field)
+                notes[ack.field] = ack.reason if not known or ack.reason in known else f"{known} {ack.reason}"
+        return notes
 
     def table(self, key: str) -> Table | None:
         for table in self.tables:

@@ -298,7 +298,7 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
     node = root.get("checks")
     if node is None:
         return CheckSettings()
-    checks = reader.mapping(node, "checks", ("tolerance", "required_tables", "required_sections"))
+    checks = reader.mapping(node, "checks", ("tolerance", "required_tables", "required_sections", "rules"))
     if checks is None:
         return CheckSettings()
     tolerance = reader.number(checks, "tolerance", "checks")
@@ -313,7 +313,37 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
         tolerance=tolerance if tolerance is not None else defaults.tolerance,
         required_tables=tables or defaults.required_tables,
         required_sections=sections or defaults.required_sections,
+        rules=_read_rule_settings(reader, checks),
     )
+
+
+def _read_rule_settings(reader: FileReader, checks: Mapping) -> tuple[tuple[str, str], ...]:
+    """checks.rules: rule id → off | warning | error; an unknown id or setting is reported."""
+    from generator.checks.rules import RULE_IDS, SETTINGS
+    from generator.messages import message
+
+    node = checks.get("rules")
+    if node is None or (isinstance(node, Scalar) and node.is_null):
+        return ()
+    if not isinstance(node, Mapping):
+        reader.error(getattr(node, "mark", None), f"expected a mapping of fields, found {describe(node)}", "schema.type", "checks.rules")
+        return ()
+    rules = node  # its keys are rule ids, checked below
+    found = []
+    for key, key_mark in rules.key_marks.items():
+        field = f"checks.rules.{key}"
+        if key not in RULE_IDS:
+            close = difflib.get_close_matches(key, RULE_IDS, n=1)
+            hint = message("settings.rule-hint", rule=close[0]) if close else ""
+            reader.error(key_mark, message("settings.unknown-rule", rule=key, hint=hint), "schema.choice", field)
+            continue
+        value = rules.get(key)
+        setting = value.text.strip() if isinstance(value, Scalar) else ""
+        if setting not in SETTINGS:
+            reader.error(getattr(value, "mark", key_mark), message("settings.rule-setting", rule=key, found=setting, allowed=", ".join(SETTINGS)), "schema.choice", field)
+            continue
+        found.append((key, setting))
+    return tuple(found)
 
 
 
@@ -452,6 +482,7 @@ def read_explanation(path: str, text: str | None, report: Report) -> Explanation
         title=reader.text(root, "title", ""),
         preamble=reader.text(root, "preamble", ""),
         sections=tuple(sections),
+        preamble_where=Location(path, _text_line(root.get("preamble")) or 1, 1),
     )
 
 
@@ -465,12 +496,24 @@ def read_goals(path: str, text: str | None, report: Report) -> Goals | None:
         field = join("items", index)
         item = reader.mapping(node, field, ("title", "goal", "indicator"), required=("title",))
         if item is not None:
-            items.append(GoalItem(*(reader.text(item, key, field) for key in ("title", "goal", "indicator"))))
+            texts = (reader.text(item, key, field) for key in ("title", "goal", "indicator"))
+            lines = (_text_line(item.get("goal")), _text_line(item.get("indicator")))
+            items.append(GoalItem(*texts, where=reader.at(item.mark), lines=lines))
+    measures = [item for item in reader.sequence(root, "measures", "") if isinstance(item, Scalar) and not item.is_null]
     return Goals(
         overall=reader.text(root, "overall", ""),
         items=tuple(items),
         measures=reader.text_list(root, "measures", ""),
+        overall_where=Location(path, _text_line(root.get("overall")) or 1, 1),
+        measure_lines=tuple(item.mark.line for item in measures),
     )
+
+
+def _text_line(node) -> int:
+    """The line a text value starts on (a quoted text spanning lines starts on the next); 0 when absent."""
+    if not isinstance(node, Scalar):
+        return 0
+    return node.mark.line + (1 if node.quoted and node.text.count("\n") else 0)
 
 
 def read_glossary(path: str, text: str | None, report: Report) -> tuple[Term, ...]:

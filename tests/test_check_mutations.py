@@ -13,8 +13,9 @@ Table cells take part in a row identity (合计 = the parts) and a column identi
 arithmetic cases therefore move an amount between two cells, or change a cell that no
 other identity reads, so that only the rule under test sees the change.
 
-Every rule could be isolated: no case needs the `rules` escape hatch of `Case`, and no
-case touches an acknowledged figure, so none has to tolerate `ack.unused`. The rules about
+Every rule could be isolated; one case (the issue's own example of a wrong amount in a
+list of projects) uses the `rules` escape hatch of `Case` on purpose, because two rules
+must see it. No case touches an acknowledged figure, so none has to tolerate `ack.unused`. The rules about
 files (a missing table, an unknown file, a file in another encoding) are planted by
 deleting, adding or re-encoding a file instead of editing text.
 """
@@ -179,11 +180,13 @@ CASES = [
              ("total: 359.32, basic: 356.24, project: 3.08", "total: 359.32, basic: 355.24, project: 4.08"),
          )),
          At(f"{ZJK}/tables/expenditure_summary.yaml", "{name: 合计")),
-    # An income line that 本年收入合计 does not include (and no prose cites).
+    # An income line that 本年收入合计 does not include.
     Case("summary.lines-sum",
          (Replace(f"{ZJK}/tables/income_expenditure_summary.yaml",
                   "{income_item: 二、政府性基金预算拨款收入, expenditure_item",
-                  "{income_item: 二、政府性基金预算拨款收入, income: 1.00, expenditure_item"),),
+                  "{income_item: 二、政府性基金预算拨款收入, income: 1.00, expenditure_item"),
+          # the prose cites that line (基金预算收入): it moves along
+          Replace(f"{ZJK}/explanation.yaml", "基金预算收入0.00万元", "基金预算收入1.00万元")),
          At(f"{ZJK}/tables/income_expenditure_summary.yaml", "{income_item: 本年收入合计")),
     # 年终结转结余 was blank; 支出总计 no longer equals 本年支出合计 + 年终结转结余.
     Case("summary.grand-total",
@@ -283,12 +286,15 @@ CASES = [
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
          "note: 注：无政府性基金预算财政拨款预算，空表列示。", "note: 注：见说明。"),
     # A table carried forward without its figures (what `disclose new year` writes).
-    case("table.no-figures", f"{ZJK}/tables/assets.yaml",
-         "rows:\n  - {name: 资产总额, value: 1067.22}\n  - {name: 1、房屋(平方米), quantity: 3972, value: 300.03}\n"
-         "  - {name: 其中：办公用房(平方米), quantity: 382.60, value: 28.90}\n  - {name: 2、车辆(台、辆), quantity: 3, value: 69.31}\n"
-         "  - {name: 3、单价在20万元以上的设备}\n  - {name: 4、其他固定资产, quantity: 768, value: 697.88}\n",
-         "rows:\n  - {name: 资产总额}\n  - {name: 1、房屋(平方米)}\n",
-         at=At(f"{ZJK}/tables/assets.yaml", "  - {name: 资产总额}")),
+    # (The 国有资产 section, which cites the total, is carried forward blank too.)
+    Case("table.no-figures",
+         (Replace(f"{ZJK}/tables/assets.yaml",
+                  "rows:\n  - {name: 资产总额, value: 1067.22}\n  - {name: 1、房屋(平方米), quantity: 3972, value: 300.03}\n"
+                  "  - {name: 其中：办公用房(平方米), quantity: 382.60, value: 28.90}\n  - {name: 2、车辆(台、辆), quantity: 3, value: 69.31}\n"
+                  "  - {name: 3、单价在20万元以上的设备}\n  - {name: 4、其他固定资产, quantity: 768, value: 697.88}\n",
+                  "rows:\n  - {name: 资产总额}\n  - {name: 1、房屋(平方米)}\n"),
+          Replace(f"{ZJK}/explanation.yaml", "固定资产金额为 1067.22 万元", "固定资产金额为 0.00 万元")),
+         At(f"{ZJK}/tables/assets.yaml", "  - {name: 资产总额}")),
     case("project.budget-missing", P_TS, "budget: 0.36\nfiscal_funds: 0.36\n", "budget: ~\n", at=At(P_TS, "budget: ~")),
     # ... reported on the note's line, wherever it stands.
     case("table.empty-without-note", f"{ZJK}/tables/government_fund_expenditure.yaml",
@@ -308,6 +314,9 @@ CASES = [
     case("project.name-year", P_TJ, "name: 第三批天津市青年人才托举工程第三年度培养经费",
          "name: 2030第三批天津市青年人才托举工程第三年度培养经费"),
     case("prose.figure", f"{ZJK}/explanation.yaml", "机关运行经费共计安排82.95万元", "机关运行经费共计安排83.95万元"),
+    # ... and the assets the 国有资产 section totals, against the assets table.
+    case("prose.figure", f"{ZJK}/explanation.yaml", "固定资产金额为 1067.22 万元", "固定资产金额为 1068.22 万元",
+         at=At(f"{ZJK}/explanation.yaml", "  张家口市科学技术协会（含所属单位）上年末")),
     # An acknowledgement that matches nothing (appended after the real ones).
     Case("ack.unused",
          (Replace(f"{TS}/acknowledgements.yaml", "344.93 万元。\n",
@@ -369,6 +378,85 @@ CASES = [
     Case("project.duplicate-code",
          (Copy(P_TS, P_TS.replace(".yaml", "-2.yaml"), "seq: 16\n", "seq: 99\n"),),
          At(P_TS, "code: 13020026P008888100041")),
+    # ---- what a careful reader catches (issue 13) ----------------------------------------
+    # A count pasted into a rate: 工作合格率 given as a number of times.
+    case("indicator.kind-mismatch", P_TS, "    description: 工作合格率\n    value: 100%", "    description: 工作合格率\n    value: ≥1次",
+         at=At(P_TS, "    value: ≥1次\n    basis: 单位工作计划\n  - level1: 产出指标\n    level2: 成本指标")),
+    case("indicator.percent-unit", P_TS, "    value: ≥90%", "    value: ≥90"),
+    case("indicator.weak-target", P_TS, "    value: ≥1次", "    value: 有效"),
+    # Last year's goal copied: a year neither this one nor named as past, on the goal's line.
+    case("text.stray-year", P_TS, "  - 1.用于学院的其他正常运转支出。", "  - 1.用于学院2024年度的其他正常运转支出。"),
+    case("project.purpose-amount", P_TS, "  用于学院的其他正常运转支出。", "  项目预算总额 0.46 万元，用于学院的其他正常运转支出。",
+         at=At(P_TS, "purpose: >-")),
+    # One project's amount in the list of carried-over projects, with the totals moved along
+    # so that every list still adds up: only the project's own 预算数 disagrees.
+    Case("prose.project-amount",
+         tuple(Replace(f"{ZJK}/explanation.yaml", old, new) for old, new in (
+             ("2024 科普经费 40.48 万元", "2024 科普经费 41.48 万元"),
+             ("结转共计 71.88 万元", "结转共计 72.88 万元"),
+             ("项目支出增加 94.89 万元", "项目支出增加 95.89 万元"),
+         )),
+         At(f"{ZJK}/explanation.yaml", "其中市科学技术协会本级项目支出增加 95.89")),
+    # A "共计" that its parts do not add up to: the list "共计 71.88 万元，分别为 …" and the
+    # "包括" list above it, whose parts are the 共计 of each list.
+    Case("prose.list-sum",
+         (Replace(f"{ZJK}/explanation.yaml", "结转共计 71.88 万元", "结转共计 72.88 万元"),),
+         At(f"{ZJK}/explanation.yaml", "其中市科学技术协会本级项目支出增加 94.89")),
+    # The issue's own example: one project's amount in the list of carried-over projects
+    # changed. The list no longer adds up to its 共计, and the amount is no longer the
+    # project's 预算数: two rules, by design.
+    Case("prose.list-sum",
+         (Replace(f"{ZJK}/explanation.yaml", "冀财教〔2024〕25 号-下达 2024 年支持市县科技创新和科学普及专项资金（科技工作者之家）5.6 万元",
+                  "冀财教〔2024〕25 号-下达 2024 年支持市县科技创新和科学普及专项资金（科技工作者之家）6.6 万元"),),
+         At(f"{ZJK}/explanation.yaml", "其中市科学技术协会本级项目支出增加 94.89"),
+         rules=frozenset({"prose.list-sum", "prose.project-amount"})),
+    # 2024 is on the portal now with its “三公”经费 of 5.00: 2.92 - 5.00 is not "减少2.54".
+    Case("prose.change",
+         (Write("content/departments/731/2024/disclosure.yaml", "title: 张家口市科学技术协会2024年部门预算信息公开\nscope: targets\n"),
+          Write("content/departments/731/2024/tables/three_public.yaml",
+                "rows:\n  - {name: “三公”经费小计, total: 5.00, general_budget: 5.00}\n"
+                "  - {name: 三、公务接待费, total: 5.00, general_budget: 5.00}\n")),
+         At(f"{ZJK}/explanation.yaml", "2025年，我部门财政拨款“三公”经费")),
+    case("goal.indicator-mismatch", f"{TS}/goals.yaml", "召开会议次数不少于7次", "召开会议次数不少于8次",
+         at=At(f"{TS}/goals.yaml", "    indicator: 召开会议次数不少于8次")),
+    # The lost sentence lost again: the section has its title and nothing under it.
+    Case("complete.section-empty",
+         (Replace(f"{ZJK}/explanation.yaml", "\n    body: |\n      我部门无其他需要说明的事项。", ""),),
+         At(f"{ZJK}/explanation.yaml", "  - id: other")),
+    # A template leftover in the department goals, which text.placeholder now reads too.
+    case("text.placeholder", f"{TS}/goals.yaml", "召开会议次数不少于7次", "召开XX次数不少于7次",
+         at=At(f"{TS}/goals.yaml", "    indicator: 召开XX次数")),
+    case("text.empty-brackets", P_TS, "  - 1.用于学院的其他正常运转支出。", "  - 1.用于学院【】的其他正常运转支出。"),
+    case("text.code-space", P_TS, "  - 1.用于学院的其他正常运转支出。", "  - 1.用于学院的其他正常运转支出（项目编码 13020026P0088881 00041）。"),
+    case("plan.percent-sign", P_TS, "  december: 100%", "  december: 100"),
+    case("procurement.sum", f"{ZJK}/tables/procurement.yaml", "total: 0.48, general_budget: 0.48}", "total: 0.48, general_budget: 1.48}",
+         at=At(f"{ZJK}/tables/procurement.yaml", "  - {project: 公用经费一, project_budget: 6.40, item: 财产保险服务")),
+    # The line's reserved share above its total; the sums above it moved along.
+    Case("procurement.sme-over-total",
+         tuple(Replace(f"{ZJK}/tables/procurement.yaml", old, new) for old, new in (
+             ("{project: 合计, total: 2.08, general_budget: 2.08, sme_reserved: 0.11}", "{project: 合计, total: 2.08, general_budget: 2.08, sme_reserved: 0.12}"),
+             ("小计, total: 2.08, general_budget: 2.08, sme_reserved: 0.11}", "小计, total: 2.08, general_budget: 2.08, sme_reserved: 0.12}"),
+             ("general_budget: 0.11, sme_reserved: 0.11}", "general_budget: 0.11, sme_reserved: 0.12}"),
+         )),
+         At(f"{ZJK}/tables/procurement.yaml", "item: 车辆维修和保养服务")),
+    Case("text.change-without-reason",
+         (Replace(f"{ZJK}/explanation.yaml",
+                  "与2024年相比减少2.54万元，增减变化的主要原因是下属单位减少一辆公车，公车运维费减少了2.36万元；计提基数减少，公务接待费减少了0.18万元。",
+                  "与2024年相比减少2.54万元。"),),
+         At(f"{ZJK}/explanation.yaml", "2025年，我部门财政拨款“三公”经费")),
+    Case("text.mixed-units",
+         (Replace(f"{ZJK}/explanation.yaml", "机关运行经费共计安排82.95万元，", "机关运行经费共计安排82.95万元（829500元），"),),
+         At(f"{ZJK}/explanation.yaml", "2025年，我部门机关运行经费")),
+    Case("text.department-name",
+         (Replace(f"{ZJK}/explanation.yaml", "现将张家口市科学技术协会 2025 年", "现将张家口科学技术协会 2025 年"),),
+         At(f"{ZJK}/explanation.yaml", "  按照《中华人民共和国预算法》")),
+    # A department without its list of units, whose explanation names none either.
+    Case("complete.units-missing",
+         (Delete("content/departments/731/department.yaml"),
+          Write("content/departments/731/department.yaml", "name: 张家口市科学技术协会\nregion: 河北省张家口市\nduties:\n  - (一) 组织、开展学术交流。\n"),
+          Replace(f"{ZJK}/explanation.yaml", "机关及所属事业单位的收支", "的收支"),
+          Replace(f"{ZJK}/explanation.yaml", "张家口市科学技术协会（含所属单位）上年末", "张家口市科学技术协会上年末")),
+         At(f"{ZJK}/explanation.yaml", "title: 张家口市科学技术协会")),
 ]
 
 
@@ -430,7 +518,7 @@ def test_every_rule_the_checker_and_schema_emit_has_a_mutation():
     emitted -= set(yaml.safe_load((ROOT / "generator/strings/messages/en.yaml").read_text(encoding="utf-8")))  # message keys
     rules = {r for r in emitted if not r.endswith((".yaml", ".py", ".html", ".txt", ".json", ".md")) and r.split(".")[0] in {
         "table", "summary", "three-public", "cross", "project", "plan", "indicator", "complete",
-        "text", "prose", "ack", "yaml", "schema", "site", "content", "draft"}}
+        "text", "prose", "ack", "yaml", "schema", "site", "content", "draft", "goal", "procurement"}}
     build_only = {"output.unsafe", "template.error"}
     assert rules - build_only - {c.rule for c in CASES} == set()
 

@@ -12,6 +12,7 @@ import yaml
 
 from conftest import ROOT, tiny_content
 from generator import argparse_text, drafts, yamlsource
+from generator.checks import indicator_kinds
 from generator.cli import choose_language, main
 from generator.messages import MESSAGES_DIR, language_from_environment, message, set_language
 
@@ -49,7 +50,7 @@ def keys_used_in_the_code() -> set[str]:
             text = text.replace("message(self.key", "")
         # a key never comes from a variable, apart from the tables below
         assert not re.search(r"\bmessage\(\s*(?!\")[a-z_]", text.replace("message(label)", "").replace("message(key)", "")), source
-    tables = (argparse_text.MSGIDS, drafts.TODO_LABELS, yamlsource.YAML_PHRASES)
+    tables = (argparse_text.MSGIDS, drafts.TODO_LABELS, yamlsource.YAML_PHRASES, indicator_kinds.KIND_LABELS)
     return found | {key for table in tables for key in table.values()} | {drafts.BLANK_FIGURE}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from generator.checks.common import compare, problem, show, total
+from generator.checks.indicator_kinds import nearest_level2
 from generator.diagnostics import Location, Severity
 from generator.indicators import DATE, NUMBER, PERIOD, parse_percent, years_in
 from generator.messages import message
@@ -98,7 +99,8 @@ def _indicators(project: Project, year: int):
                           message("check.level1", level1=indicator.level1, names=", ".join(TAXONOMY)), WARNING)
         elif indicator.level2 not in allowed:
             yield problem("indicator.taxonomy", _at(project, indicator, f"{field}.level2"), f"{field}.level2",
-                          message("check.level2", level2=indicator.level2, level1=indicator.level1, names=", ".join(sorted(allowed))), WARNING)
+                          message("check.level2", level2=indicator.level2, level1=indicator.level1, names=", ".join(sorted(allowed)))
+                          + nearest_level2(indicator.level2, allowed), WARNING)
         parsed = indicator.parsed
         value_field = f"{field}.value"
         is_cost = "成本指标" in (indicator.level1, indicator.level2)

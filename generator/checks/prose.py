@@ -64,6 +64,12 @@ CITATIONS = (
     ("three_public", r"公务用车购置费" + _AMOUNT, "公务用车购置费", _cell("three_public", _named("购置费"), "total")),
     ("three_public", r"公务用车运(?:行维护|维)费" + _AMOUNT, "公务用车运行维护费", _cell("three_public", _named("运行维护费"), "total")),
     ("three_public", r"公务接待费" + _AMOUNT, "公务接待费", _cell("three_public", _named("公务接待费"), "total")),
+    # the other income lines of 收支总表, and the assets the 国有资产 section totals
+    ("budget_overview", r"(?<!政府性)基金预算收入" + _AMOUNT, "基金预算收入", _summary("income_item", ("income", "政府性基金预算拨款收入"))),
+    ("budget_overview", r"国有资本经营预算收入" + _AMOUNT, "国有资本经营预算收入", _summary("income_item", ("income", "国有资本经营预算拨款收入"))),
+    ("budget_overview", r"财政专户核拨收入" + _AMOUNT, "财政专户核拨收入", _summary("income_item", ("income", "财政专户管理资金收入"))),
+    ("budget_overview", r"单位资金收入" + _AMOUNT, "单位资金收入", _summary("income_item", ("income", "单位资金"))),
+    ("assets", r"(?<!购置)固定资产(?:金额|原值)?" + _AMOUNT, "固定资产", _cell("assets", _named("资产总额"), "value")),
 )
 
 
