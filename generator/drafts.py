@@ -31,6 +31,7 @@ TODO_LABELS = {
     "table.empty-without-note": "todo.empty-note",
     "complete.table-missing": "todo.tables",
     "complete.section-missing": "todo.sections",
+    "complete.section-empty": "todo.sections",
     "text.placeholder": "todo.placeholders",
 }
 BLANK_FIGURE = "todo.figures"  # a figure rule whose stated figure is blank (found "blank")

@@ -77,11 +77,11 @@ def test_new_year_prints_a_short_to_do_list(portal, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "已在 content/departments/731/2026/ 创建 41 个文件，标记为草稿（draft: true），不会发布"
     assert len(out) <= 8, out  # not a line per blank
-    assert out[1].startswith("待填写 ") and "projects/：26 个文件" in out[2]
+    assert out[1].startswith("待填写 ") and any("projects/：26 个文件" in line for line in out[2:])
     assert main(["--lang", "en", "new", "year", "405001", "2027", "--source", str(portal)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("created ") and out[0].endswith("marked as a draft (draft: true): not published")
-    assert out[2] == "  projects/: 20 file(s), 179 blank(s)"  # this year's blanks only, not 731's as well
+    assert "  projects/: 20 file(s), 179 blank(s)" in out  # this year's blanks only, not 731's as well
     assert len(out) <= 8, out
 
 
