@@ -81,9 +81,15 @@ def cmd_search(args) -> int:
         write_index(index_dir, docs)
     hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
     base = site.config.base_path
+    from generator.render import load_strings
+
+    words = load_strings(site.config.language)
     for hit in hits:
         where = " · ".join(part for part in (hit.dept_name, f"{hit.year}年" if hit.year else "", f"预算数 {hit.budget} 万元" if hit.budget else "") if part)
-        print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
+        kind = words.get(f"kind_{hit.kind}", hit.kind)
+        print(f"[{kind}] {hit.title}\n    {base}{hit.path}\n    {where}")
+        if hit.summary:
+            print(f"    {hit.summary}")
     print(f"{len(hits)} result(s) for {args.query!r}", file=sys.stderr)
     return 0
 

@@ -120,7 +120,7 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
             value = row.cells[index]
             if column.row_header:
                 # A blank row-header cell (one side of table 1 left empty) is an ordinary cell.
-                row_header_id = f"{dom_id}-r{number}-c{index + 1}" if value else ""
+                row_header_id = row_header_dom_id(dom_id, number, index) if value else ""
                 cells.append(
                     BodyCell(figure(value), bool(value), row_header_id, _headers(grouped, column_ids[index], group_ids.get(index)), False, level)
                 )
@@ -140,6 +140,12 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
             cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER), note=note_id))
         rows.append(tuple(cells))
     return TableView(dom_id, title, caption_detail, header_rows, tuple(rows), table.note, table.is_empty, tuple(found_notes))
+
+
+def row_header_dom_id(dom_id: str, number: int, index: int) -> str:
+    """The id of a row's header cell: row `number` (from 1), column `index` (from 0). Search
+    results for a table's line item point here."""
+    return f"{dom_id}-r{number}-c{index + 1}"
 
 
 def _row_label(table: Table, row) -> str:
