@@ -206,7 +206,8 @@ class FileReader:
 
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
-    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks")
+    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks",
+               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark")
     root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
@@ -229,6 +230,12 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         theme=reader.text(root, "theme", "") or "default",
         contact=reader.text(root, "contact", ""),
         footer=reader.text(root, "footer", ""),
+        intro=reader.text(root, "intro", ""),
+        sponsor=reader.text(root, "sponsor", ""),
+        site_code=reader.text(root, "site_code", ""),
+        icp=reader.text(root, "icp", ""),
+        police_record=reader.text(root, "police_record", ""),
+        government_mark=reader.text(root, "government_mark", ""),
     )
 
 

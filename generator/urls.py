@@ -9,6 +9,8 @@ SEARCH_SCRIPT = "assets/search.js"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/site.css"
 PRINT_STYLESHEET = "assets/print.css"
+FAVICON = "assets/favicon.svg"
+LARGE_TYPE_SCRIPT = "assets/large-type.js"
 
 
 def department(code: str) -> str:

@@ -76,11 +76,49 @@ def test_template_error_leaves_previous_output_untouched(make_site, tmp_path):
     assert digest_tree(output) == before
 
 
-def test_site_templates_override_the_theme(sample_build):
+def test_site_templates_override_the_theme(make_site, tmp_path):
+    files = tiny_content()
+    files["templates/footer.html"] = "<footer>本站自己的页脚</footer>\n"
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    assert "<footer>本站自己的页脚</footer>" in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_footer_sources_come_from_the_content(sample_build):
     _, output = sample_build
+    page = (output / "departments/731/2025/index.html").read_text(encoding="utf-8")
+    assert "数据来源：张家口市科学技术协会 2025年部门预算公开文件（张家口市科学技术协会 2025 年部门预算信息公开（PDF 文本））" in page
+    project = (output / "departments/405001/2026/projects/13020026P003LT110032P/index.html").read_text(encoding="utf-8")
+    assert "数据来源：唐山市科学技术协会本级 2026年" in project and "张家口" not in project.split("footer-sources")[1]
     home = (output / "index.html").read_text(encoding="utf-8")
-    # templates/footer.html of the sample portal names the three source documents
-    assert "数据来源：唐山市科学技术协会本级 2026 年" in home
+    assert "数据来源：各部门已公开的部门预算公开文件" in home
+
+
+def test_footer_carries_what_a_government_website_shows(make_site, tmp_path):
+    files = tiny_content()
+    files["site.yaml"] = dict(files["site.yaml"], sponsor="测试市财政局", site_code="1307000001", icp="冀ICP备12345678号",
+                              police_record="冀公网安备 13070202000001号", government_mark="https://bszs.conac.cn/sitename?method=show&id=1")
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    footer = (output / "index.html").read_text(encoding="utf-8").split("<footer")[1]
+    assert "主办单位：测试市财政局" in footer and "网站标识码：1307000001" in footer
+    assert '<a href="https://beian.miit.gov.cn/">冀ICP备12345678号</a>' in footer
+    assert "recordcode=13070202000001" in footer and "冀公网安备 13070202000001号</a>" in footer
+    assert 'class="government-mark" href="https://bszs.conac.cn/sitename?method=show&amp;id=1"' in footer
+    plain = make_site(tiny_content(), tmp_path / "plain")
+    build(plain, tmp_path / "plain-out")
+    assert "footer-ids" not in (tmp_path / "plain-out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_text_files_have_precompressed_copies(sample_build):
+    import gzip
+
+    _, output = sample_build
+    for path in ("index.html", "assets/site.css", "assets/search.js", "search/all/meta.json"):
+        data = (output / path).read_bytes()
+        assert gzip.decompress((output / (path + ".gz")).read_bytes()) == data, path
+        brotli = pytest.importorskip("brotli")
+        assert brotli.decompress((output / (path + ".br")).read_bytes()) == data, path
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_write(make_site, tmp_path):
@@ -209,8 +247,8 @@ def test_script_and_javascript_urls_in_yaml_come_out_inert(make_site, tmp_path):
         text = "".join(collector.text_parts)
         seen_payload += text.count('<script>alert("x")</script>')
         for tag, attributes in collector.elements:
-            if tag == "script":  # the only script is the theme's own search client, by src
-                assert attributes.get("src") == "/portal/assets/search.js", f"{page}: injected <script {attributes}>"
+            if tag == "script":  # the only scripts are the theme's own (search, large type), by src
+                assert attributes.get("src") in ("/portal/assets/search.js", "/portal/assets/large-type.js"), f"{page}: injected <script {attributes}>"
                 continue
             assert tag not in ("img", "iframe", "object"), f"{page}: injected <{tag}>"
             for name, value in attributes.items():
