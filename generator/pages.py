@@ -32,7 +32,13 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     which the render cache then recognises without comparing their contexts."""
     home = crumb(strings["home"], urls.HOME)
     cards = tuple(views.department_card(dept) for dept in site.departments)
-    pages = [Page(urls.HOME, "home.html", {"departments": cards, "crumbs": [home]}, site.config.title)]
+    regions = views.region_groups(cards, urls.region)
+    home_context = {"regions": regions, "figures": views.portal_figures(site), "crumbs": [home]}
+    pages = [Page(urls.HOME, "home.html", home_context, site.config.title)]
+    for region in regions:
+        if region.name:
+            region_crumb = crumb(region.name, region.path)
+            pages.append(Page(region.path, "region.html", {"region": region, "crumbs": [home, region_crumb]}, region.name))
     fresh = {}
     for dept in site.departments:
         dept_crumb = crumb(dept.name, urls.department(dept.code))

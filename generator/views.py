@@ -342,3 +342,44 @@ def indicator_columns(project: Project) -> tuple[str, ...]:
         columns += ("basis",)
     return columns
 
+
+
+# ---- the home page's directory: departments grouped by region ----
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGroup:
+    name: str  # as the departments' region field says; "" for departments without one
+    path: str  # the region's page
+    departments: tuple[DepartmentCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PortalFigures:
+    """The portal at a glance, counted from the content (no money is added up across
+    departments: each figure on the site is one a department published)."""
+
+    regions: int
+    departments: int
+    disclosures: int
+    projects: int
+    latest_year: int
+
+
+def region_groups(cards: tuple[DepartmentCard, ...], region_path) -> tuple[RegionGroup, ...]:
+    """Departments by region, regions in order of name, departments in the cards' order."""
+    groups: dict[str, list[DepartmentCard]] = {}
+    for card in cards:
+        groups.setdefault(card.region, []).append(card)
+    return tuple(RegionGroup(name, region_path(name) if name else "", tuple(found)) for name, found in sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))
+
+
+def portal_figures(site) -> PortalFigures:
+    departments = site.departments
+    return PortalFigures(
+        len({d.region for d in departments if d.region}),
+        len(departments),
+        sum(len(d.disclosures) for d in departments),
+        sum(len(x.projects) for d in departments for x in d.disclosures),
+        site.years[0] if site.years else 0,
+    )

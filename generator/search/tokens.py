@@ -53,10 +53,18 @@ def _translation() -> dict[int, str]:
     return str.maketrans(fold_table())
 
 
+@functools.lru_cache(maxsize=1)
+def _traditional():
+    # Most text has no traditional character at all: finding none is a fast scan in C, where
+    # str.translate would look every character up.
+    return re.compile("[" + re.escape("".join(sorted(fold_table()))) + "]")
+
+
 def fold(text: str) -> str:
     """NFKC, lower case and traditional → simplified, character for character (same length
     as the NFKC text)."""
-    return unicodedata.normalize("NFKC", text or "").lower().translate(_translation())
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return _traditional().sub(lambda found: fold_table()[found.group()], text) if _traditional().search(text) else text
 
 
 def normalize(text: str) -> str:

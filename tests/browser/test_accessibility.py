@@ -12,6 +12,7 @@ PAGES = {
     "project": "departments/731/2025/projects/13070024P00000410006W/",
     "project-nocode": "departments/569301/2022/projects/p01/",
     "year": "years/2025/",
+    "region": "regions/河北省张家口市/",
     "glossary": "glossary/",
     "404": "404.html",
     "search": "search/",
