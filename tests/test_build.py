@@ -286,3 +286,21 @@ def test_python_dash_m_runs_the_command(make_site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert (tmp_path / "o" / "index.html").is_file()
+
+
+def test_department_year_page_links_the_departments_other_years_and_lists_its_contents(make_site, tmp_path):
+    files = tiny_content()
+    for relative in list(files):
+        if "/2025/" in relative:
+            files[relative.replace("/2025/", "/2024/")] = files[relative]
+    files["content/departments/100/2024/disclosure.yaml"] = {"title": "测试部门2024年部门预算", "scope": "targets"}
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    page = (output / "departments/100/2025/index.html").read_text(encoding="utf-8")
+    switcher = page.split('class="year-switcher"')[1].split("</nav>")[0]
+    assert '<span aria-current="page">2025年</span>' in switcher
+    assert '<a href="/portal/departments/100/2024/">2024年</a>' in switcher
+    toc = page.split('class="toc"')[1].split("</nav>")[0]
+    assert "项目（2 个）" in toc and "/portal/departments/100/2025/projects/P001/" in toc
+    assert "不含部门预算九张表" in page  # a targets-only disclosure says so
+    assert 'class="back-to-top"' in page
