@@ -32,8 +32,9 @@ def test_sample_portal_builds_every_page(sample_build):
     site = result.site
     projects = sum(len(d.projects) for dept in site.departments for d in dept.disclosures)
     assert projects == 20 + 26 + 12
-    # home, departments, department-years, projects, years, glossary, search, 404
-    assert result.pages == 1 + 3 + 3 + projects + 3 + 1 + 1 + 1
+    # home, regions, departments, department-years, projects, years, glossary, search, 404
+    assert result.pages == 1 + 3 + 3 + 3 + projects + 3 + 1 + 1 + 1
+    assert (output / "regions/河北省张家口市/index.html").is_file()
     assert (output / "index.html").is_file()
     assert (output / "404.html").is_file()
     assert (output / "departments/731/2025/projects/13070024P00000410006W/index.html").is_file()
