@@ -175,3 +175,21 @@ def test_each_result_is_labelled_by_kind(open_page):
     assert "表格" in kinds and "项目" in kinds
     row = page.locator(".search-hit", has=page.locator(".search-kind", has_text="表格")).first
     assert "表六" in row.inner_text() and "14.20" in row.inner_text()
+
+
+@pytest.mark.parametrize("width", (412, 1280), ids=lambda w: f"{w}px")
+def test_results_arriving_do_not_shift_the_page(chromium, site_server, width):
+    """Cumulative layout shift while a search from the address loads and shows its results."""
+    context = chromium.new_context(viewport={"width": width, "height": 823}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.add_init_script("""window.__shift = 0;
+            new PerformanceObserver(list => { for (const entry of list.getEntries())
+                if (!entry.hadRecentInput) window.__shift += entry.value; }).observe({type: 'layout-shift', buffered: true});""")
+        page.goto(site_server + "search/?q=" + urllib.parse.quote("大篷车"))
+        page.wait_for_selector("#search-form[data-state=done]")
+        page.wait_for_timeout(300)  # let the observer report the last frame
+        shift = page.evaluate("window.__shift")
+        assert shift < 0.1, f"layout shift {shift:.3f} at {width}px"
+    finally:
+        context.close()
