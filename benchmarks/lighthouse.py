@@ -33,6 +33,7 @@ CHROME = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 PAGES = {
     "home": "",
+    "region": "regions/" + urllib.parse.quote("河北省张家口市") + "/",
     "department": "departments/731/",
     "department-year": "departments/731/2025/",
     "targets-only year": "departments/405001/2026/",
