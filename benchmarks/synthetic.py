@@ -971,6 +971,7 @@ def generate(pages: int, out_dir: Path, seed: int = 1, hugo_dir: Path | None = N
     hugo = HugoSite(hugo_dir, pages, seed) if hugo_dir else None
     by_year: dict[int, list[dict]] = {year: [] for year in YEARS}
     listed = []
+    regions = set()  # each has a page
     chosen = choose_departments(departments, seed)
     for index, (p, c, b) in enumerate(chosen):
         dept = make_dept(p, c, b, seed)
@@ -978,13 +979,14 @@ def generate(pages: int, out_dir: Path, seed: int = 1, hugo_dir: Path | None = N
         for summary in write_department(out, dept, slots, seed, hugo):
             by_year[summary["year"]].append(summary)
         listed.append((dept.code, dept.name))
+        regions.add(f"{dept.province}{dept.city}市")
         out.forget_folders()
         if not quiet and (index + 1) % 50 == 0:
             print(f"  {index + 1}/{departments} departments", file=sys.stderr)
     if hugo:
         hugo.finish(listed, by_year)
-    expected = 1 + departments + departments * len(YEARS) + sum(counts) + len(YEARS) + 3
-    return {"departments": departments, "projects": sum(counts), "pages": expected, "files": out.files,
+    expected = 1 + len(regions) + departments + departments * len(YEARS) + sum(counts) + len(YEARS) + 3
+    return {"departments": departments, "regions": len(regions), "projects": sum(counts), "pages": expected, "files": out.files,
             "bytes": out.bytes, "seconds": time.perf_counter() - started}
 
 

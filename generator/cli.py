@@ -123,9 +123,15 @@ def cmd_search(args) -> int:
             print(message("search.reindexed", path=index_dir), file=sys.stderr)
     hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
     base = site.config.base_path
+    from generator.render import load_strings
+
+    words = load_strings(site.config.language)
     for hit in hits:
         where = " · ".join(part for part in (hit.dept_name, message("cli.search-year", year=hit.year) if hit.year else "", message("cli.search-budget", budget=hit.budget) if hit.budget else "") if part)
-        print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
+        kind = words.get(f"kind_{hit.kind}", hit.kind)
+        print(f"[{kind}] {hit.title}\n    {base}{hit.path}\n    {where}")
+        if hit.summary:
+            print(f"    {hit.summary}")
     if level > QUIET:
         print(message("cli.search-results", count=len(hits), query=args.query), file=sys.stderr)
     return 0

@@ -49,6 +49,18 @@ class SiteConfig:
     footer: str = ""
     checks: CheckSettings = CheckSettings()
     relative_urls: bool = False  # every link relative to its page, so the output works from disk
+    intro: str = ""  # the home page's introduction
+    # What a Chinese government website shows in its footer (all optional):
+    sponsor: str = ""  # 主办单位
+    site_code: str = ""  # 网站标识码
+    icp: str = ""  # ICP 备案号, e.g. 冀ICP备12345678号
+    police_record: str = ""  # 公安机关备案号, e.g. 冀公网安备 13070202000001号
+    government_mark: str = ""  # the 党政机关网站 mark's verification link, where the site has one
+
+    @property
+    def police_record_code(self) -> str:
+        """The digits of the 公安机关备案号, which its verification link carries."""
+        return "".join(char for char in self.police_record if char.isascii() and char.isdigit())
 
     @property
     def base_path(self) -> str:

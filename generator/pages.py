@@ -32,19 +32,26 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     which the render cache then recognises without comparing their contexts."""
     home = crumb(strings["home"], urls.HOME)
     cards = tuple(views.department_card(dept) for dept in site.departments)
-    pages = [Page(urls.HOME, "home.html", {"departments": cards, "crumbs": [home]}, site.config.title)]
+    regions = views.region_groups(cards, urls.region)
+    home_context = {"regions": regions, "figures": views.portal_figures(site), "crumbs": [home]}
+    pages = [Page(urls.HOME, "home.html", home_context, site.config.title)]
+    for region in regions:
+        if region.name:
+            region_crumb = crumb(region.name, region.path)
+            pages.append(Page(region.path, "region.html", {"region": region, "crumbs": [home, region_crumb]}, region.name))
     fresh = {}
     for dept in site.departments:
         dept_crumb = crumb(dept.name, urls.department(dept.code))
         pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [home, dept_crumb]}, dept.name))
         head = department_head(dept)
+        years = tuple(d.year for d in dept.disclosures)  # for the year switcher
         for disclosure in dept.disclosures:
-            inputs = (head, disclosure, strings)
+            inputs = (head, disclosure, strings, years)
             previous = memo.get((dept.code, disclosure.year)) if memo is not None else None
             if previous is not None and previous[0] == inputs:
                 found = previous[1]
             else:
-                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb)
+                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb, years)
             fresh[(dept.code, disclosure.year)] = (inputs, found)
             pages.extend(found)
     if memo is not None:
@@ -64,11 +71,12 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     return pages
 
 
-def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict) -> list[Page]:
-    """The department-year page and its project pages."""
+def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict, years: tuple[int, ...] = ()) -> list[Page]:
+    """The department-year page (with the department's years, for its year switcher) and its
+    project pages."""
     year_title = f"{disclosure.year}{strings['year_suffix']}"
     year_crumb = crumb(year_title, urls.disclosure(head.code, disclosure.year))
-    context = {"department": head, "disclosure": disclosure, "crumbs": [home, dept_crumb, year_crumb]}
+    context = {"department": head, "disclosure": disclosure, "years": years or (disclosure.year,), "crumbs": [home, dept_crumb, year_crumb]}
     pages = [Page(year_crumb["path"], "disclosure.html", context, f"{head.name} {year_title}")]
     for project in disclosure.projects:
         path = urls.project(head.code, disclosure.year, project.key)

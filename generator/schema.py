@@ -264,7 +264,8 @@ def _number_problem(text: str, places: int | None, signed: bool) -> str | None:
 
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
-    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls")
+    allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls",
+               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark")
     root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
@@ -289,6 +290,12 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         contact=reader.text(root, "contact", ""),
         footer=reader.text(root, "footer", ""),
         relative_urls=reader.boolean(root, "relative_urls", ""),
+        intro=reader.text(root, "intro", ""),
+        sponsor=reader.text(root, "sponsor", ""),
+        site_code=reader.text(root, "site_code", ""),
+        icp=reader.text(root, "icp", ""),
+        police_record=reader.text(root, "police_record", ""),
+        government_mark=reader.text(root, "government_mark", ""),
     )
 
 

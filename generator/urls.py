@@ -8,7 +8,10 @@ SEARCH = "search/"
 SEARCH_SCRIPT = "assets/search.js"
 NOT_FOUND = "404.html"
 STYLESHEET = "assets/site.css"
+DIRECTORY_SCRIPT = "assets/directory.js"
 PRINT_STYLESHEET = "assets/print.css"
+FAVICON = "assets/favicon.svg"
+LARGE_TYPE_SCRIPT = "assets/large-type.js"
 
 
 def department(code: str) -> str:
@@ -21,6 +24,11 @@ def disclosure(code: str, year: int) -> str:
 
 def project(code: str, year: int, key: str) -> str:
     return f"departments/{code}/{year}/projects/{key}/"
+
+
+def region(name: str) -> str:
+    """A region's page, named by the region as the departments' files write it."""
+    return f"regions/{name}/"
 
 
 def year(value: int) -> str:

@@ -120,7 +120,7 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
             value = row.cells[index]
             if column.row_header:
                 # A blank row-header cell (one side of table 1 left empty) is an ordinary cell.
-                row_header_id = f"{dom_id}-r{number}-c{index + 1}" if value else ""
+                row_header_id = row_header_dom_id(dom_id, number, index) if value else ""
                 cells.append(
                     BodyCell(figure(value), bool(value), row_header_id, _headers(grouped, column_ids[index], group_ids.get(index)), False, level)
                 )
@@ -140,6 +140,12 @@ def table_view(table: Table, dom_id: str, caption_detail: str, notes: dict[str, 
             cells.append(BodyCell(figure(value), False, "", headers, column.kind in (MONEY, NUMBER), note=note_id))
         rows.append(tuple(cells))
     return TableView(dom_id, title, caption_detail, header_rows, tuple(rows), table.note, table.is_empty, tuple(found_notes))
+
+
+def row_header_dom_id(dom_id: str, number: int, index: int) -> str:
+    """The id of a row's header cell: row `number` (from 1), column `index` (from 0). Search
+    results for a table's line item point here."""
+    return f"{dom_id}-r{number}-c{index + 1}"
 
 
 def _row_label(table: Table, row) -> str:
@@ -336,3 +342,44 @@ def indicator_columns(project: Project) -> tuple[str, ...]:
         columns += ("basis",)
     return columns
 
+
+
+# ---- the home page's directory: departments grouped by region ----
+
+
+@dataclass(frozen=True, slots=True)
+class RegionGroup:
+    name: str  # as the departments' region field says; "" for departments without one
+    path: str  # the region's page
+    departments: tuple[DepartmentCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PortalFigures:
+    """The portal at a glance, counted from the content (no money is added up across
+    departments: each figure on the site is one a department published)."""
+
+    regions: int
+    departments: int
+    disclosures: int
+    projects: int
+    latest_year: int
+
+
+def region_groups(cards: tuple[DepartmentCard, ...], region_path) -> tuple[RegionGroup, ...]:
+    """Departments by region, regions in order of name, departments in the cards' order."""
+    groups: dict[str, list[DepartmentCard]] = {}
+    for card in cards:
+        groups.setdefault(card.region, []).append(card)
+    return tuple(RegionGroup(name, region_path(name) if name else "", tuple(found)) for name, found in sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))
+
+
+def portal_figures(site) -> PortalFigures:
+    departments = site.departments
+    return PortalFigures(
+        len({d.region for d in departments if d.region}),
+        len(departments),
+        sum(len(d.disclosures) for d in departments),
+        sum(len(x.projects) for d in departments for x in d.disclosures),
+        site.years[0] if site.years else 0,
+    )

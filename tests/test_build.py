@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,8 +32,9 @@ def test_sample_portal_builds_every_page(sample_build):
     site = result.site
     projects = sum(len(d.projects) for dept in site.departments for d in dept.disclosures)
     assert projects == 20 + 26 + 12
-    # home, departments, department-years, projects, years, glossary, search, 404
-    assert result.pages == 1 + 3 + 3 + projects + 3 + 1 + 1 + 1
+    # home, regions, departments, department-years, projects, years, glossary, search, 404
+    assert result.pages == 1 + 3 + 3 + 3 + projects + 3 + 1 + 1 + 1
+    assert (output / "regions/河北省张家口市/index.html").is_file()
     assert (output / "index.html").is_file()
     assert (output / "404.html").is_file()
     assert (output / "departments/731/2025/projects/13070024P00000410006W/index.html").is_file()
@@ -76,11 +78,49 @@ def test_template_error_leaves_previous_output_untouched(make_site, tmp_path):
     assert digest_tree(output) == before
 
 
-def test_site_templates_override_the_theme(sample_build):
+def test_site_templates_override_the_theme(make_site, tmp_path):
+    files = tiny_content()
+    files["templates/footer.html"] = "<footer>本站自己的页脚</footer>\n"
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    assert "<footer>本站自己的页脚</footer>" in (output / "index.html").read_text(encoding="utf-8")
+
+
+def test_footer_sources_come_from_the_content(sample_build):
     _, output = sample_build
+    page = (output / "departments/731/2025/index.html").read_text(encoding="utf-8")
+    assert "数据来源：张家口市科学技术协会 2025年部门预算公开文件（张家口市科学技术协会 2025 年部门预算信息公开（PDF 文本））" in page
+    project = (output / "departments/405001/2026/projects/13020026P003LT110032P/index.html").read_text(encoding="utf-8")
+    assert "数据来源：唐山市科学技术协会本级 2026年" in project and "张家口" not in project.split("footer-sources")[1]
     home = (output / "index.html").read_text(encoding="utf-8")
-    # templates/footer.html of the sample portal names the three source documents
-    assert "数据来源：唐山市科学技术协会本级 2026 年" in home
+    assert "数据来源：各部门已公开的部门预算公开文件" in home
+
+
+def test_footer_carries_what_a_government_website_shows(make_site, tmp_path):
+    files = tiny_content()
+    files["site.yaml"] = dict(files["site.yaml"], sponsor="测试市财政局", site_code="1307000001", icp="冀ICP备12345678号",
+                              police_record="冀公网安备 13070202000001号", government_mark="https://bszs.conac.cn/sitename?method=show&id=1")
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    footer = (output / "index.html").read_text(encoding="utf-8").split("<footer")[1]
+    assert "主办单位：测试市财政局" in footer and "网站标识码：1307000001" in footer
+    assert '<a href="https://beian.miit.gov.cn/">冀ICP备12345678号</a>' in footer
+    assert "recordcode=13070202000001" in footer and "冀公网安备 13070202000001号</a>" in footer
+    assert 'class="government-mark" href="https://bszs.conac.cn/sitename?method=show&amp;id=1"' in footer
+    plain = make_site(tiny_content(), tmp_path / "plain")
+    build(plain, tmp_path / "plain-out")
+    assert "footer-ids" not in (tmp_path / "plain-out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_text_files_have_precompressed_copies(sample_build):
+    import gzip
+
+    _, output = sample_build
+    for path in ("index.html", "assets/site.css", "assets/search.js", "search/all/meta.json"):
+        data = (output / path).read_bytes()
+        assert gzip.decompress((output / (path + ".gz")).read_bytes()) == data, path
+        brotli = pytest.importorskip("brotli")
+        assert brotli.decompress((output / (path + ".br")).read_bytes()) == data, path
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_write(make_site, tmp_path):
@@ -204,13 +244,16 @@ def test_script_and_javascript_urls_in_yaml_come_out_inert(make_site, tmp_path):
     pages = html_files(output)
     assert len(pages) >= 7
     seen_payload = 0
+    head_line = re.search(r"<script>.*?</script>", (ROOT / "generator/themes/default/templates/large_type_head.html").read_text(encoding="utf-8")).group()
     for page in pages:
+        inline = re.findall(r"<script>.*?</script>", page.read_text(encoding="utf-8"), re.S)
+        assert all(script == head_line for script in inline), f"{page}: an inline script that is not the theme's: {inline}"
         collector = collect(page)
         text = "".join(collector.text_parts)
         seen_payload += text.count('<script>alert("x")</script>')
         for tag, attributes in collector.elements:
-            if tag == "script":  # the only script is the theme's own search client, by src
-                assert attributes.get("src") == "/portal/assets/search.js", f"{page}: injected <script {attributes}>"
+            if tag == "script":  # the only scripts are the theme's own: by src, or its one line in <head>
+                assert attributes.get("src") in ("/portal/assets/search.js", "/portal/assets/large-type.js", "/portal/assets/directory.js", None), f"{page}: injected <script {attributes}>"
                 continue
             assert tag not in ("img", "iframe", "object"), f"{page}: injected <{tag}>"
             for name, value in attributes.items():
@@ -255,3 +298,21 @@ def test_python_dash_m_runs_the_command(make_site, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert (tmp_path / "o" / "index.html").is_file()
+
+
+def test_department_year_page_links_the_departments_other_years_and_lists_its_contents(make_site, tmp_path):
+    files = tiny_content()
+    for relative in list(files):
+        if "/2025/" in relative:
+            files[relative.replace("/2025/", "/2024/")] = files[relative]
+    files["content/departments/100/2024/disclosure.yaml"] = {"title": "测试部门2024年部门预算", "scope": "targets"}
+    output = tmp_path / "out"
+    build(make_site(files), output)
+    page = (output / "departments/100/2025/index.html").read_text(encoding="utf-8")
+    switcher = page.split('class="year-switcher"')[1].split("</nav>")[0]
+    assert '<span aria-current="page">2025年</span>' in switcher
+    assert '<a href="/portal/departments/100/2024/">2024年</a>' in switcher
+    toc = page.split('class="toc"')[1].split("</nav>")[0]
+    assert "项目（2 个）" in toc and "/portal/departments/100/2025/projects/P001/" in toc
+    assert "不含部门预算九张表" in page  # a targets-only disclosure says so
+    assert 'class="back-to-top"' in page

@@ -14,7 +14,7 @@ def test_unchanged_inputs_are_recognised_and_any_change_builds(sample_copy, tmp_
     assert first.site is not None and first.written == first.files
     again = build(sample_copy, output)
     assert again.site is None and again.written == 0 and again.pages == first.pages
-    footer = sample_copy / "templates" / "footer.html"
+    footer = sample_copy / "themes" / "default" / "templates" / "footer.html"
     footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     changed = build(sample_copy, output)
     assert changed.site is not None and changed.written > 0

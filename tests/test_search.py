@@ -114,7 +114,7 @@ def test_static_postings_round_trip_every_position(sample_build):
 def test_static_export_has_a_scope_per_department_year(sample_build):
     result, _ = sample_build
     files = export_site(site_documents(result.site))
-    scopes = {path.split("/")[1] for path in files}
+    scopes = {path.split("/")[1] for path in files if path != "search/fold.json"}
     assert scopes == {"all", "405001-2026", "731-2025", "569301-2022"}
     meta = json.loads(files["search/731-2025/meta.json"])
     assert meta["docs"] > 26 and meta["shards"] >= 1
@@ -135,3 +135,76 @@ def test_term_positions_is_tokenize_grouped_by_term(sample_build):
         for term, position in tokenize(text):
             grouped.setdefault(term, []).append(position)
         assert term_positions(text) == grouped, text
+
+
+# ---- issue 15: what people type ----
+
+from generator.search import rank  # noqa: E402
+from generator.search.documents import table_line_items  # noqa: E402,F401
+from generator.search.static import fold_file  # noqa: E402
+from generator.search.tokens import fold, fold_table, normalize_with_map  # noqa: E402
+from search_acceptance import SNIPPETS  # noqa: E402
+
+
+def test_punctuation_between_han_characters_does_not_cut_pairs():
+    assert query_parts("科普助力“双减”进校园") == query_parts("科普助力双减进校园")
+    assert query_parts("《条例》、【通知】") == [["条例", "例通", "通知"]]
+    assert query_parts("科普（2024）") == [["科普"], ["2024"]]  # not between two Chinese characters
+    assert query_parts("科普 进校园") == [["科普"], ["进校", "校园"]]  # a space still separates words
+
+
+def test_traditional_characters_fold_to_simplified_and_the_table_is_a_fixed_point():
+    assert normalize("科學技術協會 預算經費") == "科学技术协会 预算经费"
+    table = fold_table()
+    assert len(table) > 2000
+    assert all(b not in table for b in table.values())  # folding twice changes nothing
+    assert all(len(fold(a)) == 1 for a in table)  # one character for one: the same in UTF-16
+
+
+def test_the_browser_gets_only_the_folding_of_characters_in_the_index():
+    pairs = json.loads(fold_file(["科学", "预算"]))["pairs"]
+    assert "學学" in pairs and "預预" in pairs
+    assert all(pairs[i + 1] in "科学预算" for i in range(0, len(pairs), 2))
+
+
+def test_normalize_with_map_points_back_into_the_original_text():
+    text = "科普助力“双减”進校园"
+    norm, origin = normalize_with_map(text)
+    assert norm == normalize(text) == "科普助力双减进校园"
+    assert [text[i] for i in origin] == list("科普助力双减進校园")
+
+
+def test_table_line_items_point_to_their_row_with_the_figure_and_table(sample_build):
+    docs = [d for d in site_documents(sample_build[0].site) if d.kind == "table"]
+    travel = next(d for d in docs if d.title == "差旅费")
+    assert travel.path == "departments/731/2025/#table-general_budget_basic-r20-c2"
+    assert "表六" in travel.summary and "14.20" in travel.summary and travel.code == "30211"
+    html = (sample_build[1] / "departments/731/2025/index.html").read_text(encoding="utf-8")
+    for doc in docs:  # every line item's anchor is a row header on its page
+        page, anchor = doc.path.split("#")
+        assert page == "departments/731/2025/" and f'<th scope="row" id="{anchor}"' in html, doc.path
+
+
+@pytest.mark.parametrize("query,path,word", SNIPPETS)
+def test_snippet_is_centred_on_a_match_far_into_the_text(index, query, path, word):
+    directory, _ = index
+    hit = next(hit for hit in search(directory, query, limit=None) if hit.path == path)
+    assert word in hit.summary and hit.summary.startswith("…")
+
+
+def test_snippet_cut():
+    text = "甲" * 300 + "科普助力“双减”进校园" + "乙" * 300
+    cut = rank.snippet(text, ["双减进校园"], 40)
+    assert "“双减”进校园" in cut and cut.startswith("…") and cut.endswith("…") and len(cut) == 42
+    assert rank.snippet("短文本", ["无"], 40) == "短文本"
+
+
+def test_ranking_is_the_shared_formula(index):
+    directory, docs = index
+    hits = search(directory, "科普", limit=None)
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    first = next(d for d in docs if d.path == hits[0].path)
+    counts = rank.phrase_counts([tuple(rank.capped(term_positions(getattr(first, f))).get("科普", []) for f in ("title", "code", "body"))])
+    with_all = sum(1 for d in docs if "科普" in term_positions(" ".join((d.title, d.code, d.body))))
+    assert hits[0].score == rank.part_score(counts, len(docs), with_all)

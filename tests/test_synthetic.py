@@ -66,8 +66,9 @@ def test_build_has_the_requested_number_of_pages(portal, tmp_path):
 def test_hugo_site_has_one_markdown_page_per_page(portal):
     root, result = portal
     pages = list((root / "hugo" / "content").rglob("*.md"))
-    # every page of ours but the 404 (a Hugo layout), plus the two folders' _index.md that are not rendered
-    assert len(pages) == result["pages"] - 1 + 2
+    # every page of ours but the 404 (a Hugo layout) and the region pages (the Hugo site has
+    # no directory by region), plus the two folders' _index.md that are not rendered
+    assert len(pages) == result["pages"] - result["regions"] - 1 + 2
     assert (root / "hugo" / "layouts" / "404.html").is_file()
 
 

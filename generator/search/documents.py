@@ -1,4 +1,5 @@
-"""What a citizen can find: projects, departments, department-years and their sections.
+"""What a citizen can find: projects, departments, department-years, their sections and
+the line items of their nine tables (差旅费, 基本工资 …, each pointing to its table row).
 
 Pure: the model in, plain documents out (in a stable order, grouped by department-year so
 that the documents of one scope are numbered contiguously).
@@ -11,16 +12,18 @@ from dataclasses import dataclass
 
 from generator import urls
 from generator.model import Department, Disclosure, Site
-from generator.views import figure
+from generator.tables import MONEY
+from generator.views import figure, row_header_dom_id, table_title
 
 SUMMARY_LENGTH = 240
+SECTION_SUMMARY_LENGTH = 1200  # long enough that a snippet can be centred on a match further in
 _MARKUP = re.compile(r"[#*_`>\[\]()|]+")
 
 
 @dataclass(frozen=True, slots=True)
 class SearchDoc:
     path: str  # site path with optional #anchor, relative to the base path
-    kind: str  # project | department | disclosure | section
+    kind: str  # project | department | disclosure | section | table
     title: str
     code: str  # project code or department code
     body: str
@@ -98,9 +101,11 @@ def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[Searc
             docs.append(
                 SearchDoc(
                     f"{page}#section-{section.id}", "section", f"{section.title}（{dept.name} {disclosure.year}年）",
-                    "", text, budget="", summary=_summary(text), **base,
+                    "", text, budget="", summary=text[:SECTION_SUMMARY_LENGTH], **base,
                 )
             )
+    for table in disclosure.standard_tables:
+        docs.extend(table_line_items(table, page, base))
     for project in disclosure.projects:
         indicator_text = " ".join(f"{i.name} {i.description}" for i in project.indicators)
         body = " ".join([dept.name, project.unit, project.purpose, *project.goals, indicator_text])
@@ -110,4 +115,38 @@ def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[Searc
                 body, budget=figure(project.budget), summary=_summary(project.purpose, *project.goals), **base,
             )
         )
+    return docs
+
+
+def table_line_items(table, page: str, base: dict) -> list[SearchDoc]:
+    """One document per line item of a table: a row header (科目名称, 收入项目 …) with the
+    figures that follow it up to the next row header, pointing to that header cell."""
+    columns = table.kind.columns
+    name = table_title(table.kind)
+    starts = [index for index, column in enumerate(columns) if column.row_header]
+    docs = []
+    for number, row in enumerate(table.rows, start=1):
+        for position, start in enumerate(starts):
+            label = figure(row.cells[start])
+            if not label:
+                continue
+            end = starts[position + 1] if position + 1 < len(starts) else len(columns)
+            code = code_text = ""
+            figures = []
+            for index in [*range(0, starts[0]), *range(start + 1, end)] if position == 0 else range(start + 1, end):
+                value = figure(row.cells[index])
+                if columns[index].key == "code":
+                    code, code_text = value, f"{columns[index].label} {value}" if value else ""
+                elif value and columns[index].kind == MONEY:
+                    label_of = f"{columns[index].group}{columns[index].label}" if columns[index].group else columns[index].label
+                    figures.append(f"{label_of} {value}")
+            if not figures:
+                continue
+            summary = " · ".join([name, *([code_text] if code_text else []), *figures]) + f"（{table.kind.unit}）"
+            docs.append(
+                SearchDoc(
+                    f"{page}#{row_header_dom_id('table-' + table.kind.key, number, start)}", "table", label, code,
+                    name, budget="", summary=summary, **base,
+                )
+            )
     return docs

@@ -8,6 +8,9 @@ For each scope (the whole site, and each department-year) under search/<scope>/:
     b/<hash>.json    postings of one frequent term
     d/<k>.json       documents k·P … k·P+P−1: [path, kind, title, code, dept, year, budget, summary]
 
+and search/fold.json: {"pairs": "學学覺觉…"}, the traditional → simplified folding for just
+the characters whose simplified form is in the index (search.js folds a query with it).
+
 Postings: [[doc gap, title positions, code positions, body positions], …] with doc numbers
 and positions delta-encoded and an empty position list written as 0. The shard of a term
 is FNV-1a (32 bit) of its UTF-16 code units modulo N, computed the same way in search.js.
@@ -21,7 +24,7 @@ import json
 from collections import defaultdict
 
 from generator.search.documents import SearchDoc
-from generator.search.tokens import term_positions
+from generator.search.tokens import fold_table, term_positions
 
 FIELDS = ("title", "code", "body")
 SHARD_TARGET_BYTES = 6000  # aim for shards of about this size before compression
@@ -315,8 +318,18 @@ def _export_fresh(docs: list[SearchDoc]) -> dict[str, bytes]:
         if last_of_scope[doc.scope] == number:
             del open_scopes[doc.scope]
             files.update(ScopeIndex.written(f"search/{doc.scope}/", scope_docs, postings.encoded()))
-    files.update(ScopeIndex.written("search/all/", docs, site.encoded()))
+    encoded = site.encoded()
+    files["search/fold.json"] = fold_file(encoded)
+    files.update(ScopeIndex.written("search/all/", docs, encoded))
     return files
+
+
+def fold_file(terms) -> bytes:
+    """The folding pairs whose simplified side is a character of some term of the index: a
+    query character folded to anything else could not be found anyway."""
+    chars = set("".join(terms))
+    pairs = "".join(a + b for a, b in sorted(fold_table().items()) if b in chars)
+    return _dump({"pairs": pairs})
 
 
 def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
@@ -353,6 +366,7 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
         fresh[scope] = index
         files.update(index.files)
     cache.scopes, cache.exported, cache.terms = fresh, exported, terms
+    files["search/fold.json"] = fold_file(fresh["all"].encoded)
     return files
 
 

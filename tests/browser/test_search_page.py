@@ -74,7 +74,7 @@ def test_department_year_box_searches_only_its_scope_with_one_small_download(ope
     page.wait_for_selector("#search-form[data-state=done]")
     paths = results_of(page)
     assert paths and all(p.startswith("departments/731/2025/") for p in paths)
-    index_files = [url for url in fetched if "/search/" in url and url.endswith(".json")]
+    index_files = [url for url in fetched if "/search/" in url and url.endswith(".json") and not url.endswith("/search/fold.json")]
     assert index_files and all("/search/731-2025/" in url for url in index_files), index_files
 
 
@@ -111,5 +111,85 @@ def test_without_javascript_the_page_says_so_and_links_to_the_lists(chromium, si
         links = page.eval_on_selector_all("main noscript ~ *, main a", "els => els.length")
         assert links >= 1
         assert page.locator("main a[href='/yjsgk/']").count() == 1
+    finally:
+        context.close()
+
+
+# ---- issue 15: one ranking, one folding, snippets, kinds ----
+
+from generator.search.engine import search as cli_search, write_index  # noqa: E402
+from generator.search.tokens import normalize  # noqa: E402
+from search_acceptance import SNIPPETS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def whoosh_index(sample_build, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("whoosh-page") / "index"
+    write_index(directory, site_documents(sample_build[0].site))
+    return directory
+
+
+def test_page_and_cli_rank_every_acceptance_query_the_same(open_page, whoosh_index):
+    page = open_page("search/")
+    for query, _, _ in ACCEPTANCE:
+        type_query(page, query)
+        paths = results_of(page)
+        assert paths == [hit.path for hit in cli_search(whoosh_index, query, limit=None)], query
+
+
+def test_scoped_ranking_is_the_same_too(open_page, whoosh_index):
+    page = open_page("search/?q=" + urllib.parse.quote("科普") + "&dept=731&year=2025")
+    assert results_of(page) == [hit.path for hit in cli_search(whoosh_index, "科普", dept="731", year="2025", limit=None)]
+
+
+def test_search_js_folds_and_normalizes_exactly_as_python(open_page, sample_build):
+    page = open_page("search/?q=" + urllib.parse.quote("科學"))
+    page.wait_for_selector("#search-form[data-state=done]")
+    docs = site_documents(sample_build[0].site)
+    texts = [text for doc in docs for text in (doc.title, doc.body[:400], doc.summary[:200])]
+    texts += ["科學技術協會 預算經費", "科普助力“双减”进校园", "《条例》、【通知】", "ＡＢＣ１２３ 全角", "科普（2024）"]
+    in_browser = page.evaluate("texts => texts.map(window.discloseSearch.normalize)", texts)
+    mismatched = [(t, b, normalize(t)) for t, b in zip(texts, in_browser) if b != normalize(t)]
+    assert not mismatched, mismatched[:3]
+
+
+@pytest.mark.parametrize("query,path,word", SNIPPETS)
+def test_snippet_shows_the_match_far_into_a_long_section(open_page, query, path, word):
+    page = open_page("search/?q=" + urllib.parse.quote(query))
+    results_of(page)
+    excerpt = page.evaluate(
+        """path => { const a = [...document.querySelectorAll('.search-hit a')].find(a => a.getAttribute('href').endsWith(path));
+                   const item = a.closest('.search-hit');
+                   return {text: item.querySelector('.search-hit-excerpt').innerText,
+                           marks: [...item.querySelectorAll('.search-hit-excerpt mark')].map(m => m.innerText)}; }""",
+        path,
+    )
+    assert excerpt["marks"], excerpt
+    assert normalize(excerpt["marks"][0]) == normalize(word) or word in normalize(excerpt["text"])
+
+
+def test_each_result_is_labelled_by_kind(open_page):
+    page = open_page("search/?q=" + urllib.parse.quote("差旅费"))
+    results_of(page)
+    kinds = page.eval_on_selector_all(".search-hit .search-kind", "els => els.map(e => e.innerText)")
+    assert "表格" in kinds and "项目" in kinds
+    row = page.locator(".search-hit", has=page.locator(".search-kind", has_text="表格")).first
+    assert "表六" in row.inner_text() and "14.20" in row.inner_text()
+
+
+@pytest.mark.parametrize("width", (412, 1280), ids=lambda w: f"{w}px")
+def test_results_arriving_do_not_shift_the_page(chromium, site_server, width):
+    """Cumulative layout shift while a search from the address loads and shows its results."""
+    context = chromium.new_context(viewport={"width": width, "height": 823}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.add_init_script("""window.__shift = 0;
+            new PerformanceObserver(list => { for (const entry of list.getEntries())
+                if (!entry.hadRecentInput) window.__shift += entry.value; }).observe({type: 'layout-shift', buffered: true});""")
+        page.goto(site_server + "search/?q=" + urllib.parse.quote("大篷车"))
+        page.wait_for_selector("#search-form[data-state=done]")
+        page.wait_for_timeout(300)  # let the observer report the last frame
+        shift = page.evaluate("window.__shift")
+        assert shift < 0.1, f"layout shift {shift:.3f} at {width}px"
     finally:
         context.close()

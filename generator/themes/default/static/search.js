@@ -10,9 +10,49 @@
   var WEIGHTS = [10, 10, 1];
   var PAGE = 10;
 
-  function normalize(text) { return (text || "").normalize("NFKC").toLowerCase(); }
+  /* Quotes, brackets and 、 between two Chinese characters join them (as tokens.py's JOINERS). */
+  var JOINERS = "\"'\u201c\u201d\u2018\u2019\u300c\u300d\u300e\u300f\u301d\u301e()[]{}\u3010\u3011\u3014\u3015\u3016\u3017\u300a\u300b\u3008\u3009<>\u3001\u00b7\u30fb\u2022\u2027";
+  var fold = {}; // traditional → simplified, for the characters of the index (search/fold.json)
+
+  /* normalize(text) with, for each character of the result, its index in text. */
+  function normalizeWithMap(text) {
+    var chars = [], origin = [];
+    text = text || "";
+    for (var i = 0; i < text.length; i++) {
+      var folded = text[i].normalize("NFKC").toLowerCase();
+      for (var k = 0; k < folded.length; k++) {
+        var c = folded[k];
+        chars.push(fold.hasOwnProperty(c) ? fold[c] : c);
+        origin.push(i);
+      }
+    }
+    var out = "", map = [];
+    for (var j = 0; j < chars.length; j++) {
+      if (JOINERS.indexOf(chars[j]) >= 0 && out && IS_HAN.test(out[out.length - 1])) {
+        var after = j + 1;
+        while (after < chars.length && JOINERS.indexOf(chars[after]) >= 0) after++;
+        if (after < chars.length && IS_HAN.test(chars[after])) continue;
+      }
+      out += chars[j];
+      map.push(origin[j]);
+    }
+    return { text: out, map: map };
+  }
+
+  function normalize(text) { return normalizeWithMap(text).text; }
 
   function runs(text) { return normalize(text).match(RUN) || []; }
+
+  var foldLoaded = null;
+  function loadFold(url) {
+    if (!foldLoaded) {
+      foldLoaded = fetchJson(url).then(function (data) {
+        var pairs = data.pairs || "";
+        for (var i = 0; i + 1 < pairs.length; i += 2) fold[pairs[i]] = pairs[i + 1];
+      });
+    }
+    return foldLoaded;
+  }
 
   function runTerms(run) {
     if (!IS_HAN.test(run) || run.length === 1) return [run];
@@ -125,9 +165,11 @@
 
   /* Run a query against one scope; resolves to [{doc, score}] sorted best first. */
   function search(base, query, ranges) {
-    var parts = queryParts(query);
-    if (!parts.length) return Promise.resolve({ meta: null, hits: [] });
-    return fetchJson(base + "meta.json").then(function (meta) {
+    // The folding table comes with the scope's meta (in parallel): the query is cut after it.
+    var metaLoaded = fetchJson(base + "meta.json");
+    return Promise.all([metaLoaded, loadFold(base + "../fold.json")]).then(function (loaded) {
+      var meta = loaded[0], parts = queryParts(query);
+      if (!parts.length) return { meta: null, hits: [] };
       return Promise.all(parts.map(function (terms) {
         return Promise.all(terms.map(function (term) { return loadTerm(base, meta, term); }));
       })).then(function (partPostings) {
@@ -158,35 +200,44 @@
     }));
   }
 
-  /* The excerpt with every occurrence of a query word marked, built as DOM nodes. */
+  /* The excerpt, about `limit` characters centred on the first match (as rank.py's
+     snippet), with every occurrence of a query word marked, built as DOM nodes. */
   function excerpt(text, query, limit, whole) {
     var words = runs(query).filter(function (w) { return w.length > 1 || !IS_HAN.test(w); });
-    var norm = normalize(text);
+    var normed = normalizeWithMap(text), norm = normed.text;
     var first = -1;
     words.forEach(function (w) {
       var at = norm.indexOf(w);
       if (at >= 0 && (first < 0 || at < first)) first = at;
     });
-    var start = whole ? 0 : Math.max(0, first - 30);
     if (whole) limit = text.length;
-    var piece = text.slice(start, start + limit), normPiece = norm.slice(start, start + limit);
+    var start = 0;
+    if (first >= 0 && text.length > limit) {
+      start = Math.max(0, Math.min(normed.map[first] - Math.floor(limit / 2), text.length - limit));
+    }
+    var end = start + limit;
     var frag = document.createDocumentFragment();
     if (start > 0) frag.appendChild(document.createTextNode("…"));
-    var i = 0;
-    while (i < piece.length) {
-      var best = -1, len = 0;
-      words.forEach(function (w) {
-        var at = normPiece.indexOf(w, i);
-        if (at >= 0 && (best < 0 || at < best)) { best = at; len = w.length; }
-      });
-      if (best < 0) { frag.appendChild(document.createTextNode(piece.slice(i))); break; }
-      if (best > i) frag.appendChild(document.createTextNode(piece.slice(i, best)));
+    // marks: [from, to) in the original text for every occurrence of every word
+    var marks = [];
+    words.forEach(function (w) {
+      for (var at = norm.indexOf(w); at >= 0; at = norm.indexOf(w, at + 1)) {
+        marks.push([normed.map[at], normed.map[at + w.length - 1] + 1]);
+      }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var i = start;
+    marks.forEach(function (m) {
+      var from = Math.max(m[0], i), to = Math.min(m[1], end);
+      if (from >= to) return;
+      if (from > i) frag.appendChild(document.createTextNode(text.slice(i, from)));
       var mark = document.createElement("mark");
-      mark.textContent = piece.slice(best, best + len);
+      mark.textContent = text.slice(from, to);
       frag.appendChild(mark);
-      i = best + len;
-    }
-    if (start + limit < text.length) frag.appendChild(document.createTextNode("…"));
+      i = to;
+    });
+    if (i < Math.min(end, text.length)) frag.appendChild(document.createTextNode(text.slice(i, end)));
+    if (end < text.length) frag.appendChild(document.createTextNode("…"));
     return frag;
   }
 
@@ -235,7 +286,10 @@
           link.appendChild(excerpt(d[2], state.query, 0, true));
           heading.appendChild(link);
           item.appendChild(heading);
-          var meta = [strings.kinds[d[1]] || d[1], d[4]];
+          var kind = el("span", "search-kind kind-" + d[1], strings.kinds[d[1]] || d[1]);
+          heading.insertBefore(kind, link);
+          heading.insertBefore(document.createTextNode(" "), link);
+          var meta = [d[4]];
           if (d[5]) meta.push(d[5] + strings.year_suffix);
           if (d[3]) meta.push(d[3]);
           if (d[6]) meta.push(strings.budget + " " + d[6] + " " + strings.unit);
@@ -299,5 +353,5 @@
 
   var form = document.getElementById("search-form");
   if (form) setup(form);
-  window.discloseSearch = { queryParts: queryParts, fnv1a: fnv1a, search: search };
+  window.discloseSearch = { queryParts: queryParts, fnv1a: fnv1a, search: search, normalize: normalize, loadFold: loadFold };
 })();
