@@ -20,6 +20,7 @@ from generator.schema import (
     read_site_config,
     read_table,
 )
+from generator.messages import message
 from generator.tables import TABLE_KINDS
 
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
@@ -33,6 +34,8 @@ _PATTERNS = (
     ("acknowledgements", re.compile(_YEAR + r"/acknowledgements\.yaml")),
     ("table", re.compile(_YEAR + r"/tables/(?P<key>[a-z_]+)\.yaml")),
     ("project", re.compile(_YEAR + r"/projects/(?P<key>[0-9A-Za-z][0-9A-Za-z_-]*)\.yaml")),
+    # any other file beside disclosure.yaml: a source document disclosure.yaml may name
+    ("attachment", re.compile(_YEAR + r"/(?P<name>[^/.][^/]*\.(?!yaml$)[A-Za-z0-9]+)")),
 )
 
 
@@ -231,6 +234,8 @@ def _read_year(files: list, read, report: Report) -> dict:
                 parts["tables"][kind.key] = read(read_table, source, kind, report=report)
         elif role == "project":
             parts["projects"].append(read(read_project, source, keys["key"], report=report))
+        elif role == "attachment":
+            parts.setdefault("attachments", set()).add(keys["name"])
         elif role == "acknowledgements":
             folder = f"content/departments/{keys['dept']}/{keys['year']}"
             parts[role] = read(read_acknowledgements, source, folder, report=report)
@@ -250,6 +255,11 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         return None
     projects = [p for p in parts["projects"] if p is not None]
     _report_duplicate_projects(projects, report)
+    original = head.get("original", "")
+    if original and "://" not in original and original not in parts.get("attachments", ()):
+        where = head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1)
+        report.error(where, message("disclosure.original-missing", name=original, folder=folder), "disclosure.original")
+        original = ""
     order = {kind: index for index, kind in enumerate(TABLE_KINDS)}
     tables = tuple(
         table for _, table in sorted(parts["tables"].items(), key=lambda item: order[item[0]]) if table is not None
@@ -267,6 +277,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         projects=tuple(sorted(projects, key=lambda p: (p.seq, p.key))),
         where=head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1),
         acknowledgements=parts.get("acknowledgements") or (),
+        original=original,
     )
 
 

@@ -20,7 +20,10 @@ from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Sev
 from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources
 from generator.model import Site
-from generator.pages import site_pages
+from generator import downloads, feeds, urls
+from generator.messages import message
+from generator.pages import department_head, site_pages
+from generator.produce import produce
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
@@ -60,6 +63,7 @@ class BuildCache:
     search scopes whose inputs did not change are reused."""
 
     def __init__(self):
+        self.downloads: dict = {}  # (dept, year) → (inputs, files) of the open-data files
         self.render = RenderCache()
         self.search = ExportCache()
         self.reads = ReadCache()
@@ -278,7 +282,8 @@ def build(
     watch.lap("pages and search documents listed")
     writer = OutputWriter(Path(output), cache.written if cache else None)
     try:
-        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch)
+        extras = _other_files(site, root, pages, report)
+        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, site, extras)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
@@ -295,7 +300,40 @@ def build(
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps))
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch) -> int:
+def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[str, bytes]:
+    """The files made from the whole site at once: sitemap, robots.txt, the feed, and the
+    source documents kept beside disclosure.yaml."""
+    files = feeds.site_feeds(site, pages)
+    for dept in site.departments:
+        for disclosure in dept.disclosures:
+            if not disclosure.original_is_file:
+                continue
+            path = root / disclosure.folder / disclosure.original
+            if root not in path.resolve().parents:  # a link out of the project is never published
+                report.error(disclosure.where, message("disclosure.original-outside", name=disclosure.original), "disclosure.original")
+                raise BuildFailed(report)
+            files[urls.original(dept.code, disclosure.year, disclosure.original)] = path.read_bytes()
+    return files
+
+
+def _open_data(site: Site, writer: OutputWriter, cache) -> int:
+    """Every department-year's downloads (on every core), then the site-wide bulk files."""
+    settings = site.config.downloads
+    formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
+    jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
+
+    def make(job) -> dict[str, bytes]:
+        return downloads.disclosure_files(job[0], job[1], formats, settings.bundles)
+
+    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    if settings.bulk:
+        for path, data in downloads.site_files(site, settings.bundles).items():
+            writer.add(path, data)
+            count += 1
+    return count
+
+
+def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch, site: Site, extras: dict) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -308,6 +346,10 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
             watch.lap("pages rendered (after the export)")
         finally:
             rendering.close()
+        _open_data(site, writer, cache)
+        watch.lap("open data: downloads, data packages, bulk files")
+        for path, data in extras.items():
+            writer.add(path, data)
         for path, data in read_assets(static_dirs).items():
             writer.add(path, data)
         written = writer.commit()

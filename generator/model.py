@@ -38,6 +38,17 @@ class CheckSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadSettings:
+    """The `downloads:` part of site.yaml: which open-data files a build makes. CSV, JSON
+    and the data packages always; the workbooks, zips and site-wide bulk files cost the
+    most at scale and can be left out."""
+
+    xlsx: bool = True
+    bundles: bool = True  # a zip per department-year and one of the bulk files
+    bulk: bool = True  # the site-wide CSVs, one per table kind
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     authority: str
@@ -47,6 +58,7 @@ class SiteConfig:
     contact: str = ""
     footer: str = ""
     checks: CheckSettings = CheckSettings()
+    downloads: DownloadSettings = DownloadSettings()
 
     @property
     def base_path(self) -> str:
@@ -205,6 +217,11 @@ class Disclosure:
     projects: tuple[Project, ...]  # in published order
     where: Location
     acknowledgements: tuple[Acknowledgement, ...] = ()
+    original: str = ""  # the source document (原文): an http(s) URL, or a file beside disclosure.yaml
+
+    @property
+    def original_is_file(self) -> bool:
+        return bool(self.original) and "://" not in self.original
 
     @property
     def folder(self) -> str:
