@@ -23,6 +23,7 @@ from generator.schema import (
 from generator.messages import message
 from generator.tables import TABLE_KINDS
 
+UNKNOWN_FILE = "file not understood: not part of the content layout (see docs/content-format.md)"
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
 _YEAR = _DEPT + r"/(?P<year>\d{4})"
 _PATTERNS = (
@@ -165,11 +166,7 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
     if layouts is not None:
         layouts[:] = [layout]
     for path in layout.unknown:
-        report.warning(
-            Location(path),
-            "file not understood: not part of the content layout (see docs/content-format.md)",
-            "content.unknown-file",
-        )
+        report.warning(Location(path), UNKNOWN_FILE, "content.unknown-file")
     heads: dict[str, dict] = {}
     for dept, source in layout.heads.items():
         head = read(read_department_head, source, dept, report=report)
@@ -256,6 +253,9 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
     projects = [p for p in parts["projects"] if p is not None]
     _report_duplicate_projects(projects, report)
     original = head.get("original", "")
+    for name in sorted(parts.get("attachments", ())):
+        if name != original:  # a file beside disclosure.yaml that it does not name as its source
+            report.warning(Location(f"{folder}/{name}"), UNKNOWN_FILE, "content.unknown-file")
     if original and "://" not in original and original not in parts.get("attachments", ()):
         where = head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1)
         report.error(where, message("disclosure.original-missing", name=original, folder=folder), "disclosure.original")
