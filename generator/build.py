@@ -316,7 +316,7 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
     return files
 
 
-def _open_data(site: Site, writer: OutputWriter, cache) -> int:
+def _open_data(site: Site, writer: OutputWriter, cache, watch: Stopwatch) -> int:
     """Every department-year's downloads (on every core), then the site-wide bulk files."""
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
@@ -326,10 +326,12 @@ def _open_data(site: Site, writer: OutputWriter, cache) -> int:
         return downloads.disclosure_files(job[0], job[1], formats, settings.bundles)
 
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    watch.lap("open data: each department-year's downloads and data package")
     if settings.bulk:
         for path, data in downloads.site_files(site, settings.bundles).items():
             writer.add(path, data)
             count += 1
+        watch.lap("open data: site-wide bulk files")
     return count
 
 
@@ -346,8 +348,7 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
             watch.lap("pages rendered (after the export)")
         finally:
             rendering.close()
-        _open_data(site, writer, cache)
-        watch.lap("open data: downloads, data packages, bulk files")
+        _open_data(site, writer, cache, watch)
         for path, data in extras.items():
             writer.add(path, data)
         for path, data in read_assets(static_dirs).items():
