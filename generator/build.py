@@ -64,6 +64,7 @@ class BuildCache:
 
     def __init__(self):
         self.downloads: dict = {}  # (dept, year) → (inputs, files) of the open-data files
+        self.bulk: dict = {}  # (dept, year) → that year's rows of the bulk CSVs
         self.render = RenderCache()
         self.search = ExportCache()
         self.reads = ReadCache()
@@ -328,7 +329,7 @@ def _open_data(site: Site, writer: OutputWriter, cache, watch: Stopwatch) -> int
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
     watch.lap("open data: each department-year's downloads and data package")
     if settings.bulk:
-        for path, data in downloads.site_files(site, settings.bundles).items():
+        for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
             writer.add(path, data)
             count += 1
         watch.lap("open data: site-wide bulk files")

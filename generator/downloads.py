@@ -49,10 +49,13 @@ def _csv_field(value: Cell, quote: bool) -> str:
 
 def csv_bytes(header: list[str], rows, code_positions: set[int]) -> bytes:
     """RFC 4180 CSV with a BOM; the cells at code_positions are quoted whatever they hold."""
-    lines = [",".join(_csv_field(h, False) for h in header)]
-    for row in rows:
-        lines.append(",".join(_csv_field(value, index in code_positions) for index, value in enumerate(row)))
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+    head = ("\ufeff" + ",".join(_csv_field(h, False) for h in header) + "\r\n").encode("utf-8")
+    return head + _csv_lines(rows, code_positions)
+
+
+def _csv_lines(rows, code_positions: set[int]) -> bytes:
+    lines = [",".join(_csv_field(value, index in code_positions) for index, value in enumerate(row)) + "\r\n" for row in rows]
+    return "".join(lines).encode("utf-8")
 
 
 def table_csv(table: DataTable) -> bytes:
@@ -264,35 +267,41 @@ BULK_HEAD = (
 )
 
 
-def site_files(site: Site, bundle: bool = True) -> dict[str, bytes]:
+def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dict[str, bytes]:
     """The bulk download: one CSV per table kind over every disclosure, with the
     department and the year on each row; the project lists and every project's targets
-    likewise; a data package describing them; a zip of it all."""
-    groups: dict[str, tuple[DataTable, list]] = {}
+    likewise; a data package describing them; a zip of it all.
+
+    Each disclosure's rows are made into CSV lines once; `memo` (the dev server's) keeps
+    them for a disclosure that is the very same object as at the last build, so an edit
+    costs its own year's rows and the joining of the rest."""
+    groups: dict[str, tuple[DataTable, list[bytes]]] = {}
+    fresh = {}
     for dept in site.departments:
         for disclosure in dept.disclosures:
-            tables = list(disclosure_tables(dept, disclosure))
-            for table in tables:
-                _add_bulk(groups, table.key, table, table.rows)
-            for project in disclosure.projects:
-                table = project_table(dept, disclosure, project)
-                ident = (project.code or None, project.name)
-                _add_bulk(groups, "targets", table, [ident + row for row in table.rows], prefix=_TARGET_HEAD)
+            ident = (dept.code, disclosure.year)
+            known = memo.get(ident) if memo is not None else None
+            if known is not None and known[0] is disclosure and known[1] == dept.name:
+                parts = known[2]
+            else:
+                parts = _bulk_parts(dept, disclosure)
+            fresh[ident] = (disclosure, dept.name, parts)
+            for key, (table, lines) in parts.items():
+                groups.setdefault(key, (table, []))[1].append(lines)
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     order = [kind for kind in list(TABLE_KINDS) + ["projects", "targets"] if kind in groups]
     files: dict[str, bytes] = {}
     resources = []
     for key in order:
-        table, rows = groups[key]
-        prefix = _TARGET_HEAD if key == "targets" else ()
-        columns = BULK_HEAD + prefix + table.columns
-        header = [_bulk_header(table, c) for c in columns]
-        codes = {i for i, c in enumerate(columns) if c.kind == CODE}
-        path = f"{urls.DATA}{key}.csv"
-        files[path] = csv_bytes(header, rows, codes)
+        table, chunks = groups[key]
+        columns = _bulk_columns(key, table)
+        header = csv_bytes([table.header(c) for c in columns], (), set())
+        files[f"{urls.DATA}{key}.csv"] = header + b"".join(chunks)
         title = "项目绩效目标表（全部项目的绩效指标）" if key == "targets" else table.title
-        bulk = DataTable(key, title, table.unit, BULK_HEAD + prefix + table.columns, (), "", "", "", 0, table.classification)
-        resource = _resource(bulk, f"{key}.csv")
-        resources.append(resource)
+        bulk = DataTable(key, title, table.unit, columns, (), "", "", "", 0, table.classification)
+        resources.append(_resource(bulk, f"{key}.csv"))
     files[f"{urls.DATA}datapackage.json"] = _package(
         "disclosures", f"{site.config.title}：全部部门预算公开数据", resources,
         f"全部部门、全部年度的部门预算公开表，每类表一个 CSV，每行注明部门编码、部门名称和预算年度。单位：万元。{LICENSE_NOTE}",
@@ -305,12 +314,23 @@ def site_files(site: Site, bundle: bool = True) -> dict[str, bytes]:
 _TARGET_HEAD = (Column("project_code", "项目编码", CODE), Column("project_name", "项目名称", TEXT))
 
 
-def _bulk_header(table: DataTable, column) -> str:
-    return table.header(column)
+def _bulk_columns(key: str, table: DataTable) -> tuple:
+    return BULK_HEAD + (_TARGET_HEAD if key == "targets" else ()) + table.columns
 
 
-def _add_bulk(groups: dict, key: str, table: DataTable, rows, prefix: tuple = ()) -> None:
-    head = (table.department_code, table.department_name, str(table.year))
-    if key not in groups:
-        groups[key] = (table, [])
-    groups[key][1].extend(head + tuple(row) for row in rows)
+def _bulk_parts(dept: Department, disclosure: Disclosure) -> dict[str, tuple[DataTable, bytes]]:
+    """One disclosure's rows of each bulk CSV, as CSV lines (no BOM, no header)."""
+    head = (dept.code, dept.name, str(disclosure.year))
+    found: dict[str, tuple[DataTable, list]] = {}
+    for table in disclosure_tables(dept, disclosure):
+        found[table.key] = (table, [head + row for row in table.rows])
+    for project in disclosure.projects:
+        table = project_table(dept, disclosure, project)
+        ident = head + (project.code or None, project.name)
+        found.setdefault("targets", (table, []))[1].extend(ident + row for row in table.rows)
+    parts = {}
+    for key, (table, rows) in found.items():
+        columns = _bulk_columns(key, table)
+        codes = {i for i, c in enumerate(columns) if c.kind == CODE}
+        parts[key] = (table, _csv_lines(rows, codes))
+    return parts

@@ -283,3 +283,23 @@ def test_data_packages_validate_with_frictionless(sample_build, package):
     fields = [f for r in descriptor["resources"] for f in r["schema"]["fields"]]
     assert any(f.get("unit") == "万元" and f["type"] == "number" for f in fields)
     assert any("classification" in f and f["type"] == "string" for f in fields)
+
+
+def test_bulk_files_reuse_the_rows_of_unchanged_years_and_equal_a_fresh_make(sample_build):
+    from dataclasses import replace
+
+    from generator.build import load_site
+    from generator.diagnostics import Report
+    from conftest import ROOT
+
+    site = load_site(ROOT, Report())
+    memo: dict = {}
+    first = downloads.site_files(site, memo=memo)
+    kept = {key: entry[2] for key, entry in memo.items()}
+    dept = site.departments[0]
+    changed = replace(dept, disclosures=(replace(dept.disclosures[0], projects=dept.disclosures[0].projects[1:]),))
+    edited = replace(site, departments=(changed,) + site.departments[1:])
+    second = downloads.site_files(edited, memo=memo)
+    assert second == downloads.site_files(edited) != first
+    for key, entry in memo.items():
+        assert (entry[2] is kept[key]) == (key[0] != dept.code)  # only the edited year made again
