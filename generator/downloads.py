@@ -23,7 +23,7 @@ from decimal import Decimal
 from generator import urls
 from generator.datatables import CLASSIFICATIONS, DataTable, disclosure_tables, is_figure, is_money, project_table
 from generator.model import Cell, Department, Disclosure, Site
-from generator.tables import CODE, TABLE_KINDS
+from generator.tables import CODE, TABLE_KINDS, TEXT, Column
 from generator.views import figure
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: files carry no build time
@@ -227,8 +227,6 @@ def zip_bytes(members: dict[str, bytes]) -> bytes:
 
 
 # ---------------------------------------------------------------- classification codes
-
-from generator.tables import Column, TEXT  # noqa: E402
 
 CODE_COLUMNS = (
     Column("classification", "分类", TEXT),
