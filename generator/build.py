@@ -24,6 +24,7 @@ from generator import downloads, feeds, urls
 from generator.messages import message
 from generator.pages import department_head, site_pages
 from generator.produce import produce
+from generator.workbook_cache import WorkbookCache
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
@@ -284,7 +285,7 @@ def build(
     writer = OutputWriter(Path(output), cache.written if cache else None)
     try:
         extras = _other_files(site, root, pages, report)
-        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, site, extras)
+        written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), f"{exc.message} (while rendering /{exc.page.path})", "template.error")
@@ -317,16 +318,19 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
     return files
 
 
-def _open_data(site: Site, writer: OutputWriter, cache, watch: Stopwatch) -> int:
+def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch) -> int:
     """Every department-year's downloads (on every core), then the site-wide bulk files."""
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
     jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
+    workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if cache is None and settings.xlsx else None
 
     def make(job) -> dict[str, bytes]:
-        return downloads.disclosure_files(job[0], job[1], formats, settings.bundles)
+        return downloads.disclosure_files(job[0], job[1], formats, settings.bundles, workbooks)
 
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    if workbooks is not None:
+        workbooks.prune()
     watch.lap("open data: each department-year's downloads and data package")
     if settings.bulk:
         for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
@@ -336,7 +340,7 @@ def _open_data(site: Site, writer: OutputWriter, cache, watch: Stopwatch) -> int
     return count
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch, site: Site, extras: dict) -> int:
+def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch, site: Site, extras: dict, root: Path) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -349,7 +353,7 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
             watch.lap("pages rendered (after the export)")
         finally:
             rendering.close()
-        _open_data(site, writer, cache, watch)
+        _open_data(site, root, writer, cache, watch)
         for path, data in extras.items():
             writer.add(path, data)
         for path, data in read_assets(static_dirs).items():

@@ -27,7 +27,7 @@ from generator.tables import CODE, TABLE_KINDS, TEXT, Column
 from generator.views import figure
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: files carry no build time
-FORMATS = ("csv", "xlsx", "json")
+FORMATS = ("csv", "json", "xlsx")  # the JSON first: a workbook is kept between builds by it
 LICENSE_NOTE = "数字与原文一致，原文中的差错未作更正。"
 
 
@@ -89,7 +89,7 @@ def table_json(table: DataTable) -> bytes:
         data["note"] = table.note
     if table.facts:
         data["facts"] = [{"label": label, "value": _json_value(value)} for label, value in table.facts]
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- XLSX
@@ -182,7 +182,7 @@ def _package(name: str, title: str, resources: list[dict], description: str) -> 
 # ---------------------------------------------------------------- one department-year
 
 
-def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[str, ...] = FORMATS, bundle: bool = True) -> dict[str, bytes]:
+def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[str, ...] = FORMATS, bundle: bool = True, workbooks=None) -> dict[str, bytes]:
     """Every download of one department-year page and of its projects' pages, its data
     package and its zip, by output path."""
     code, year = dept.code, disclosure.year
@@ -194,7 +194,11 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
     for table in tables:
         for extension in formats:
             path = urls.table_data(code, year, table.key, extension)
-            files[path] = _MAKERS[extension](table)
+            if extension == "xlsx" and workbooks is not None:  # kept between builds by content
+                shown = table.key.encode() + b"\0" + (files.get(path[:-4] + "json") or table_json(table))
+                files[path] = workbooks.get(shown, lambda: table_xlsx(table))
+            else:
+                files[path] = _MAKERS[extension](table)
         if "csv" in formats:
             resources.append(_resource(table, f"{table.stem}.csv"))
     codes = classification_codes(dept, disclosure)

@@ -303,3 +303,26 @@ def test_bulk_files_reuse_the_rows_of_unchanged_years_and_equal_a_fresh_make(sam
     assert second == downloads.site_files(edited) != first
     for key, entry in memo.items():
         assert (entry[2] is kept[key]) == (key[0] != dept.code)  # only the edited year made again
+
+
+def test_a_rebuild_makes_only_the_workbooks_of_changed_tables(make_site, tmp_path, monkeypatch):
+    from generator import xlsx
+
+    root = make_site()
+    build(root, tmp_path / "first")
+    cached = sorted((root / ".disclose-cache" / "workbooks").rglob("*.xlsx"))
+    assert len(cached) == 4  # the 三公 table, the project list and two projects' targets
+    made = []
+    real = xlsx.workbook
+    monkeypatch.setattr(xlsx, "workbook", lambda table: made.append(table.key) or real(table))
+    build(root, tmp_path / "second")
+    assert made == []  # nothing changed: every workbook came from the cache
+    for path in (tmp_path / "first").rglob("*.xlsx"):
+        assert path.read_bytes() == (tmp_path / "second" / path.relative_to(tmp_path / "first")).read_bytes()
+    project = root / "content/departments/100/2025/projects/P001.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("≥7次", "≥5次"), encoding="utf-8")
+    build(root, tmp_path / "third")
+    assert made == ["targets-P001"]
+    assert len(sorted((root / ".disclose-cache" / "workbooks").rglob("*.xlsx"))) == 4  # the old P001 workbook pruned
+    sheet = openpyxl.load_workbook(tmp_path / "third/departments/100/2025/data/100-2025-targets-P001.xlsx").active
+    assert "≥5次" in [c for row in sheet.iter_rows(values_only=True) for c in row]
