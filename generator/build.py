@@ -323,13 +323,13 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
     jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
-    workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if cache is None and settings.xlsx else None
+    workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
 
     def make(job) -> dict[str, bytes]:
         return downloads.disclosure_files(job[0], job[1], formats, settings.bundles, workbooks)
 
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
-    if workbooks is not None:
+    if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
     watch.lap("open data: each department-year's downloads and data package")
     if settings.bulk:
