@@ -259,7 +259,7 @@ def _read_download_settings(reader: FileReader, root: Mapping) -> DownloadSettin
         if text in _YES + _NO:
             values[key] = text in _YES
         else:
-            reader.error(scalar.mark, message("site.downloads-flag", key=key, found=scalar.text.strip()), "schema.choice", f"downloads.{key}")
+            reader.error(scalar.mark, message("config.downloads-flag", key=key, found=scalar.text.strip()), "schema.choice", f"downloads.{key}")
     return DownloadSettings(**values)
 
 
