@@ -22,8 +22,10 @@ from generator.schema import (
     read_site_config,
     read_table,
 )
+from generator.messages import message
 from generator.tables import TABLE_KINDS
 
+UNKNOWN_FILE = "file not understood: not part of the content layout (see docs/content-format.md)"
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
 _YEAR = _DEPT + r"/(?P<year>[0-9]{4})"  # ASCII: ２０２２ is not 2022
 _PATTERNS = (
@@ -35,6 +37,8 @@ _PATTERNS = (
     ("acknowledgements", re.compile(_YEAR + r"/acknowledgements\.yaml")),
     ("table", re.compile(_YEAR + r"/tables/(?P<key>[a-z_]+)\.yaml")),
     ("project", re.compile(_YEAR + r"/projects/(?P<key>[0-9A-Za-z][0-9A-Za-z_-]*)\.yaml")),
+    # any other file beside disclosure.yaml: a source document disclosure.yaml may name
+    ("attachment", re.compile(_YEAR + r"/(?P<name>[^/.][^/]*\.(?!yaml$)[A-Za-z0-9]+)")),
 )
 
 
@@ -249,6 +253,8 @@ def _read_year(files: list, read, report: Report) -> dict:
                 parts["tables"][kind.key] = read(read_table, source, kind, report=report)
         elif role == "project":
             parts["projects"].append(read(read_project, source, keys["key"], report=report))
+        elif role == "attachment":
+            parts.setdefault("attachments", set()).add(keys["name"])
         elif role == "acknowledgements":
             folder = f"content/departments/{keys['dept']}/{keys['year']}"
             parts[role] = read(read_acknowledgements, source, folder, report=report)
@@ -268,6 +274,14 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         return None
     projects = [p for p in parts["projects"] if p is not None]
     _report_duplicate_projects(projects, report)
+    original = head.get("original", "")
+    for name in sorted(parts.get("attachments", ())):
+        if name != original:  # a file beside disclosure.yaml that it does not name as its source
+            report.warning(Location(f"{folder}/{name}"), UNKNOWN_FILE, "content.unknown-file")
+    if original and "://" not in original and original not in parts.get("attachments", ()):
+        where = head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1)
+        report.error(where, message("disclosure.original-missing", name=original, folder=folder), "disclosure.original")
+        original = ""
     order = {kind: index for index, kind in enumerate(TABLE_KINDS)}
     tables = tuple(
         table for _, table in sorted(parts["tables"].items(), key=lambda item: order[item[0]]) if table is not None
@@ -286,6 +300,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         where=head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1),
         acknowledgements=parts.get("acknowledgements") or (),
         draft=head.get("draft", False),
+        original=original,
     )
 
 

@@ -23,7 +23,11 @@ from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
-from generator.pages import site_pages
+from generator import downloads, feeds, urls
+from generator.messages import message
+from generator.pages import department_head, site_pages
+from generator.produce import produce
+from generator.workbook_cache import WorkbookCache
 from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
@@ -74,6 +78,8 @@ class BuildCache:
     search scopes whose inputs did not change are reused."""
 
     def __init__(self):
+        self.downloads: dict = {}  # (dept, year) → (inputs, files) of the open-data files
+        self.bulk: dict = {}  # (dept, year) → that year's rows of the bulk CSVs
         self.render = RenderCache()
         self.search = ExportCache()
         self.reads = ReadCache()
@@ -353,7 +359,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
     if base_url:  # the dev server publishes at its own address
         site = replace(site, config=replace(site.config, base_url=base_url))
     try:
-        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay)
+        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
@@ -374,7 +380,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
 
 
 def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache | None", progress, watch: Stopwatch,
-                dev_overlay: str):
+                dev_overlay: str, report: Report):
     """Render every page and the search index into the writer and commit it."""
     try:
         template_dirs, static_dirs = theme_dirs(root, site.config.theme)
@@ -384,15 +390,53 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache
         docs = site_documents(site, cache.documents if cache else None)
         pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
         watch.lap(message("timing.pages"))
+        extras = _other_files(site, root, pages, report)
     except BaseException:
         writer.abort()
         raise
-    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, root)
+    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
     return written, pages, docs
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch,
-                      root: Path) -> int:
+def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[str, bytes]:
+    """The files made from the whole site at once: sitemap, robots.txt, the feed, and the
+    source documents kept beside disclosure.yaml."""
+    files = feeds.site_feeds(site, pages)
+    for dept in site.departments:
+        for disclosure in dept.disclosures:
+            if not disclosure.original_is_file:
+                continue
+            path = root / disclosure.folder / disclosure.original
+            if root not in path.resolve().parents:  # a link out of the project is never published
+                report.error(disclosure.where, message("disclosure.original-outside", name=disclosure.original), "disclosure.original")
+                raise BuildFailed(report)
+            files[urls.original(dept.code, disclosure.year, disclosure.original)] = path.read_bytes()
+    return files
+
+
+def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch) -> int:
+    """Every department-year's downloads (on every core), then the site-wide bulk files."""
+    settings = site.config.downloads
+    formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
+    jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
+    workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
+
+    def make(job) -> dict[str, bytes]:
+        return downloads.disclosure_files(job[0], job[1], formats, settings.bundles, workbooks)
+
+    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
+        workbooks.prune()
+    watch.lap("open data: each department-year's downloads and data package")
+    if settings.bulk:
+        for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
+            writer.add(path, data)
+            count += 1
+        watch.lap("open data: site-wide bulk files")
+    return count
+
+
+def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch, site: Site, extras: dict, root: Path) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -405,6 +449,9 @@ def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache
             watch.lap(message("timing.render"))
         finally:
             rendering.close()
+        _open_data(site, root, writer, cache, watch)
+        for path, data in extras.items():
+            writer.add(path, data)
         for path, data in read_assets(static_dirs, root).items():
             writer.add(path, data)
         written = writer.commit()

@@ -39,6 +39,17 @@ class CheckSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class DownloadSettings:
+    """The `downloads:` part of site.yaml: which open-data files a build makes. CSV, JSON
+    and the data packages always; the workbooks, zips and site-wide bulk files cost the
+    most at scale and can be left out."""
+
+    xlsx: bool = True
+    bundles: bool = True  # a zip per department-year and one of the bulk files
+    bulk: bool = True  # the site-wide CSVs, one per table kind
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     authority: str
@@ -61,6 +72,7 @@ class SiteConfig:
     def police_record_code(self) -> str:
         """The digits of the 公安机关备案号, which its verification link carries."""
         return "".join(char for char in self.police_record if char.isascii() and char.isdigit())
+    downloads: DownloadSettings = DownloadSettings()
 
     @property
     def base_path(self) -> str:
@@ -225,6 +237,11 @@ class Disclosure:
     where: Location
     acknowledgements: tuple[Acknowledgement, ...] = ()
     draft: bool = False  # `draft: true`: not published unless built with --drafts
+    original: str = ""  # the source document (原文): an http(s) URL, or a file beside disclosure.yaml
+
+    @property
+    def original_is_file(self) -> bool:
+        return bool(self.original) and "://" not in self.original
 
     @property
     def folder(self) -> str:

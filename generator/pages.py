@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from generator import urls, views
+from generator import charts, compare, feeds, urls, views
 from generator.model import Department, Disclosure, Project, Site
 from generator.render import Page
 
@@ -45,13 +45,14 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
         pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [home, dept_crumb]}, dept.name))
         head = department_head(dept)
         years = tuple(d.year for d in dept.disclosures)  # for the year switcher
-        for disclosure in dept.disclosures:
-            inputs = (head, disclosure, strings, years)
+        for index, disclosure in enumerate(dept.disclosures):
+            year_before = dept.disclosures[index + 1] if index + 1 < len(dept.disclosures) else None
+            inputs = (head, disclosure, strings, years, year_before)
             previous = memo.get((dept.code, disclosure.year)) if memo is not None else None
             if previous is not None and previous[0] == inputs:
                 found = previous[1]
             else:
-                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb, years)
+                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb, years, year_before)
             fresh[(dept.code, disclosure.year)] = (inputs, found)
             pages.extend(found)
     if memo is not None:
@@ -71,12 +72,22 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     return pages
 
 
-def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict, years: tuple[int, ...] = ()) -> list[Page]:
+def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict,
+                      years: tuple[int, ...] = (), year_before: Disclosure | None = None) -> list[Page]:
     """The department-year page (with the department's years, for its year switcher) and its
-    project pages."""
+    project pages. `year_before`: the department's disclosure of the year before this one,
+    if any, for the comparison of the two."""
     year_title = f"{disclosure.year}{strings['year_suffix']}"
     year_crumb = crumb(year_title, urls.disclosure(head.code, disclosure.year))
-    context = {"department": head, "disclosure": disclosure, "years": years or (disclosure.year,), "crumbs": [home, dept_crumb, year_crumb]}
+    context = {
+        "department": head,
+        "disclosure": disclosure,
+        "years": years or (disclosure.year,),
+        "crumbs": [home, dept_crumb, year_crumb],
+        "description": feeds.description(head.name, disclosure),
+        "charts": charts.disclosure_charts(disclosure),
+        "comparison": compare.compare(year_before, disclosure) if year_before is not None else None,
+    }
     pages = [Page(year_crumb["path"], "disclosure.html", context, f"{head.name} {year_title}")]
     for project in disclosure.projects:
         path = urls.project(head.code, disclosure.year, project.key)
@@ -85,9 +96,15 @@ def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, h
             "disclosure": disclosure_for_project(disclosure, project),
             "project": project,
             "crumbs": [home, dept_crumb, year_crumb, crumb(project.name, path)],
+            "description": project_description(head, disclosure, project),
         }
         pages.append(Page(path, "project.html", project_context, project.name))
     return pages
+
+
+def project_description(head: Department, disclosure: Disclosure, project: Project) -> str:
+    budget = f"，预算数{views.figure(project.budget)}万元" if project.budget is not None else ""
+    return f"{head.name}{disclosure.year}年项目“{project.name}”的预算及绩效目标{budget}。"
 
 
 def glossary_entries(site: Site) -> list[dict]:

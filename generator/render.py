@@ -17,7 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from generator import urls, views
+from generator import compare, urls, views
 from generator.model import Site
 
 STRINGS_DIR = Path(__file__).parent / "strings"
@@ -92,6 +92,7 @@ def make_environment(template_dirs: list[Path], site: Site, reuse: Environment |
     )
     env.disclose_template_dirs = list(template_dirs)
     env.filters["figure"] = views.figure
+    env.filters["signed"] = compare.signed
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
     _set_globals(env, site, dev_overlay)
     return env

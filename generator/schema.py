@@ -13,12 +13,14 @@ from array import array
 from decimal import Decimal
 
 from generator.diagnostics import Location, Report
+from generator.messages import message
 from generator.indicators import parse_value
 from generator.messages import message
 from generator.model import (
     FieldLocations,
     Acknowledgement,
     CheckSettings,
+    DownloadSettings,
     Department,
     Disclosure,
     Explanation,
@@ -59,6 +61,9 @@ SECTION_IDS = (
     "other",
 )
 SCOPES = ("full", "targets")
+# The source document: an http(s) address, or the name of a file beside disclosure.yaml
+# (no folder, not hidden), which keeps it inside the project.
+_ORIGINAL = re.compile(r"https?://\S+|[^/\\.\s][^/\\]*\.[A-Za-z0-9]+")
 PLAN_MONTHS = (("march", "3月底"), ("june", "6月底"), ("october", "10月底"), ("december", "12月底"))
 
 
@@ -265,7 +270,7 @@ def _number_problem(text: str, places: int | None, signed: bool) -> str | None:
 def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
     allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls",
-               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark")
+               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark", "downloads")
     root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
@@ -282,6 +287,7 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         base_url += "/"
     return SiteConfig(
         checks=_read_check_settings(reader, root),
+        downloads=_read_download_settings(reader, root),
         title=reader.text(root, "title", ""),
         authority=reader.text(root, "authority", ""),
         base_url=base_url,
@@ -297,6 +303,31 @@ def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig 
         police_record=reader.text(root, "police_record", ""),
         government_mark=reader.text(root, "government_mark", ""),
     )
+
+
+_YES = ("true", "yes", "on")
+_NO = ("false", "no", "off")
+
+
+def _read_download_settings(reader: FileReader, root: Mapping) -> DownloadSettings:
+    node = root.get("downloads")
+    if node is None:
+        return DownloadSettings()
+    keys = ("xlsx", "bundles", "bulk")
+    settings = reader.mapping(node, "downloads", keys)
+    if settings is None:
+        return DownloadSettings()
+    values = {}
+    for key in keys:
+        scalar = reader.scalar(settings, key, "downloads")
+        if scalar is None or scalar.is_null:
+            continue
+        text = scalar.text.strip().lower()
+        if text in _YES + _NO:
+            values[key] = text in _YES
+        else:
+            reader.error(scalar.mark, message("config.downloads-flag", key=key, found=scalar.text.strip()), "schema.choice", f"downloads.{key}")
+    return DownloadSettings(**values)
 
 
 def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
@@ -408,7 +439,7 @@ def read_department_head(code: str, path: str, text: str | None, report: Report)
 
 def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | None:
     reader = FileReader(path, report)
-    root = reader.root(text, ("title", "scope", "source", "draft"), required=("title", "scope"))
+    root = reader.root(text, ("title", "scope", "source", "draft", "original"), required=("title", "scope"))
     if root is None:
         return None
     scope = reader.text(root, "scope", "")
@@ -420,11 +451,16 @@ def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | 
             "scope",
         )
     title_mark = root.key_marks.get("title")
+    original = reader.text(root, "original", "")
+    if original and not _ORIGINAL.fullmatch(original):
+        reader.error(root.values["original"].mark, message("disclosure.original-invalid", found=original), "disclosure.original", "original")
+        original = ""
     return dict(
         title=reader.text(root, "title", ""),
         scope=scope,
         source=reader.text(root, "source", ""),
         draft=reader.boolean(root, "draft", ""),
+        original=original,
         where=Location(path, title_mark.line, 1) if title_mark else Location(path, 1, 1),  # rules on the title point here
     )
 

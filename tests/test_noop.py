@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import generator
 import generator.build as build_module
 from generator.build import build
 
@@ -14,8 +16,9 @@ def test_unchanged_inputs_are_recognised_and_any_change_builds(sample_copy, tmp_
     assert first.site is not None and first.written == first.files
     again = build(sample_copy, output)
     assert again.site is None and again.written == 0 and again.pages == first.pages
-    footer = sample_copy / "themes" / "default" / "templates" / "footer.html"
-    footer.write_text(footer.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    built_in = Path(generator.__file__).parent / "themes" / "default" / "templates" / "footer.html"
+    footer = sample_copy / "templates" / "footer.html"  # the portal overrides a template
+    footer.write_text(built_in.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     changed = build(sample_copy, output)
     assert changed.site is not None and changed.written > 0
     elsewhere = build(sample_copy, tmp_path / "elsewhere")  # another output is another build

@@ -42,7 +42,7 @@ def dev_server(tmp_path):
     )
     base = f"http://127.0.0.1:{port}/yjsgk/"  # site.yaml's base_url path: served as published
     try:
-        for _ in range(200):
+        for _ in range(600):  # the first build makes every download too: allow for a busy machine
             try:
                 if status(base)["generation"] >= 1:
                     break
