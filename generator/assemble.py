@@ -25,7 +25,6 @@ from generator.schema import (
 from generator.messages import message
 from generator.tables import TABLE_KINDS
 
-UNKNOWN_FILE = "file not understood: not part of the content layout (see docs/content-format.md)"
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
 _YEAR = _DEPT + r"/(?P<year>[0-9]{4})"  # ASCII: ２０２２ is not 2022
 _PATTERNS = (
@@ -277,7 +276,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
     original = head.get("original", "")
     for name in sorted(parts.get("attachments", ())):
         if name != original:  # a file beside disclosure.yaml that it does not name as its source
-            report.warning(Location(f"{folder}/{name}"), UNKNOWN_FILE, "content.unknown-file")
+            report.warning(Location(f"{folder}/{name}"), message("content.unknown-file"), "content.unknown-file")
     if original and "://" not in original and original not in parts.get("attachments", ()):
         where = head.get("where") or Location(f"{folder}/disclosure.yaml", 1, 1)
         report.error(where, message("disclosure.original-missing", name=original, folder=folder), "disclosure.original")

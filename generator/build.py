@@ -350,8 +350,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
         check_output_dir(output, root)
         if site is not None and not report.failed(strict):
             writer = OutputWriter(output, cache.written if cache else None,
-                                  None if cache else output_stat_index(root, output),
-                                  compress=cache is None)  # the dev server's preview needs no .gz copies
+                                  None if cache else output_stat_index(root, output))
     except OutputError as exc:
         report.error(Location(str(output)), str(exc), "output.unsafe")
     if site is None or writer is None or report.failed(strict):

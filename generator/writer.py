@@ -550,9 +550,12 @@ class OutputWriter:
         missed = []
         for path, data in items:
             known = files.get(path)
-            if known is not None and known[0] is data:
+            copies = _siblings(path) if self.compress else ()
+            if known is not None and known[0] is data and all(copy in self.reusable for copy in copies):
                 fresh[path] = known
                 manifest[path] = known[1]
+                for copy in copies:  # the copies were written with the very same bytes
+                    manifest[copy] = self.reusable[copy]
             else:
                 missed.append((path, data))
         return missed

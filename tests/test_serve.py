@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import urllib.parse
 import sys
 import time
 from pathlib import Path
@@ -204,7 +205,7 @@ def test_the_site_is_served_under_its_base_path_so_links_work_as_published(serve
     tool = (b"/__disclose__/", b"/livereload.js")  # the overlay and livereload, not the site's
     assert links and all(link.startswith(b"/portal/") for link in links if not link.startswith(tool))
     for link in sorted(links):
-        assert served.request(link.decode())[0] == 200, link
+        assert served.request(urllib.parse.quote(link.decode(), safe="/%"))[0] == 200, link  # as a browser sends 测试市
     assert served.request(PROJECT_PAGE)[0] == 200
     assert served.request("/departments/100/2025/")[0] == 404  # not at the root
 

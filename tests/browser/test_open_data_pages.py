@@ -18,13 +18,10 @@ YOY_PAGE = "departments/100/2025/"
 
 @pytest.fixture(scope="module")
 def two_year_server(tmp_path_factory):
-    import shutil
-
-    from conftest import ROOT, write_yaml
+    from conftest import write_yaml
     from test_year_over_year import two_years
 
     root = tmp_path_factory.mktemp("two-years") / "site"
-    shutil.copytree(ROOT / "themes", root / "themes")
     for relative, data in two_years().items():
         write_yaml(root / relative, data)
     output = root.parent / "out"
