@@ -46,7 +46,37 @@ def link_problem(root: Path | str, path: str) -> str | None:
 
 def walk_files(root: Path, folder: Path, skip_hidden: bool = True) -> Iterator[os.DirEntry]:
     """Every file under `folder`, following links only where they stay inside `root`, each
-    real folder entered once. Entries come in no particular order."""
+    real folder entered once."""
+    for entry in _walk(root, folder, skip_hidden):
+        try:
+            if entry.is_file():
+                yield entry
+        except OSError:
+            continue
+
+
+def link_diagnostics(root: Path) -> list[Diagnostic]:
+    """An error at every link under the project's inputs that leads outside it, loops or
+    dangles (the walk does not follow those, so it finds each once)."""
+    root = Path(root)
+    found: list[Diagnostic] = []
+
+    def refused(path: str, problem: str) -> None:
+        found.append(_diagnostic(root, path, problem))
+
+    for start in [root / name for name in INPUT_FOLDERS] + [root / name for name in INPUT_FILES]:
+        problem = link_problem(root, str(start)) if start.is_symlink() else None
+        if problem is not None:
+            refused(str(start), problem)
+        elif start.is_dir():
+            for _ in _walk(root, start, False, refused):
+                pass
+    return found
+
+
+def _walk(root: Path, folder: Path, skip_hidden: bool, refused=None) -> Iterator[os.DirEntry]:
+    """Every entry under `folder` but the folders themselves, each real folder entered once;
+    a link whose target is not inside `root` is handed to `refused` and not followed."""
     seen: set[str] = set()
     pending = [str(folder)]
     while pending:
@@ -56,58 +86,28 @@ def walk_files(root: Path, folder: Path, skip_hidden: bool = True) -> Iterator[o
             continue
         seen.add(real)
         try:
-            entries = list(os.scandir(current))
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError:
             continue
         for entry in entries:
             if skip_hidden and entry.name.startswith("."):
                 continue
-            if entry.is_symlink() and link_problem(root, entry.path) is not None:
+            problem = link_problem(root, entry.path) if entry.is_symlink() else None
+            if problem is not None:
+                if refused is not None:
+                    refused(entry.path, problem)
                 continue
             try:
-                if entry.is_dir():
-                    pending.append(entry.path)
-                elif entry.is_file():
-                    yield entry
+                is_dir = entry.is_dir()
             except OSError:
                 continue
+            if is_dir:
+                pending.append(entry.path)
+            else:
+                yield entry
 
 
-def link_diagnostics(root: Path) -> list[Diagnostic]:
-    """An error at every link under the project's inputs that leads outside it, loops or
-    dangles (the walk does not follow those, so it finds each once)."""
-    root = Path(root)
-    found: list[Diagnostic] = []
-    starts = [root / name for name in INPUT_FOLDERS] + [root / name for name in INPUT_FILES]
-    for start in starts:
-        if start.is_symlink():
-            _report(root, str(start), found)
-        if not start.is_dir() or link_problem(root, str(start)) is not None:
-            continue
-        seen: set[str] = set()
-        pending = [str(start)]
-        while pending:
-            current = pending.pop()
-            real = os.path.realpath(current)
-            if real in seen:
-                continue
-            seen.add(real)
-            try:
-                entries = sorted(os.scandir(current), key=lambda e: e.name)
-            except OSError:
-                continue
-            for entry in entries:
-                if entry.is_symlink() and _report(root, entry.path, found):
-                    continue
-                if entry.is_dir():
-                    pending.append(entry.path)
-    return found
-
-
-def _report(root: Path, path: str, found: list[Diagnostic]) -> bool:
-    problem = link_problem(root, path)
-    if problem is None:
-        return False
+def _diagnostic(root: Path, path: str, problem: str) -> Diagnostic:
     relative = Path(path).relative_to(root).as_posix()
     if problem == "link.outside":
         said = message("link.outside", path=relative)
@@ -115,5 +115,4 @@ def _report(root: Path, path: str, found: list[Diagnostic]) -> bool:
         said = message("link.loop", path=relative)
     else:
         said = message("link.dangling", path=relative)
-    found.append(Diagnostic(Location(relative), Severity.ERROR, said, problem))
-    return True
+    return Diagnostic(Location(relative), Severity.ERROR, said, problem)
