@@ -426,12 +426,12 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
     if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
-    watch.lap("open data: each department-year's downloads and data package")
+    watch.lap(message("timing.open-data"))
     if settings.bulk:
         for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
             writer.add(path, data)
             count += 1
-        watch.lap("open data: site-wide bulk files")
+        watch.lap(message("timing.bulk"))
     return count
 
 
