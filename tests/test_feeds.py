@@ -67,7 +67,7 @@ def test_an_original_url_is_linked(make_site, tmp_path):
     output = tmp_path / "out"
     build(make_site(with_original("https://example.org/yusuan/2025.pdf")), output)
     page = (output / "departments/100/2025/index.html").read_text(encoding="utf-8")
-    assert '<a href="https://example.org/yusuan/2025.pdf">原文</a>' in page
+    assert '<a class="source-link" href="https://example.org/yusuan/2025.pdf">原文</a>' in page
 
 
 def test_an_original_file_beside_the_yaml_is_published_and_linked(make_site, tmp_path):
@@ -78,7 +78,7 @@ def test_an_original_file_beside_the_yaml_is_published_and_linked(make_site, tmp
     assert not [d for d in result.report.diagnostics if d.rule == "content.unknown-file"]
     assert (output / "departments/100/2025/原文.pdf").read_bytes() == b"%PDF-1.4 test"
     page = (output / "departments/100/2025/index.html").read_text(encoding="utf-8")
-    assert '<a href="/portal/departments/100/2025/原文.pdf">原文</a>' in page
+    assert '<a class="source-link" href="/portal/departments/100/2025/原文.pdf">原文</a>' in page
 
 
 @pytest.mark.parametrize("value", ["../../../site.yaml", "sub/原文.pdf", "/etc/passwd", ".hidden.pdf"])
