@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 
-from generator.messages import message
+from generator.messages import translated
 
 # argparse's English phrase → the key of the same phrase in the catalogues.
 MSGIDS = {
@@ -30,8 +30,7 @@ MSGIDS = {
 
 
 def translate(text: str) -> str:
-    key = MSGIDS.get(text)
-    return message(key) if key else text
+    return translated(MSGIDS, text)
 
 
 @contextlib.contextmanager

@@ -183,11 +183,12 @@ def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -
         recorded_inputs, recorded_marker = last["inputs"], last["marker"]
     except (ValueError, KeyError, TypeError, OSError):
         return None
-    if recorded_inputs.get("digest") != inputs.digest or recorded_marker != marker_digest(output):
+    marker = marker_digest(output)
+    if recorded_inputs.get("digest") != inputs.digest or recorded_marker != marker:
         return None
     if any(_content_digest(Path(path)) != sha for path, sha in recorded_inputs["recent"].items()):
         return None  # a file that was recent at the last build is recognised by its content
-    if not output_is_intact(output, output_stat_index(root, output)):
+    if not output_is_intact(output, output_stat_index(root, output), marker):
         return None  # a page deleted or edited by hand, or an older copy restored
     report = Report()
     for item in last["diagnostics"]:

@@ -55,3 +55,10 @@ def message(key: str, /, **params: object) -> str:
     if template is None:
         raise KeyError(f"no message {key!r} in {MESSAGES_DIR}")
     return template.format(**params)
+
+
+def translated(table: dict[str, str], text: str) -> str:
+    """A foreign library's phrase in the current language, where `table` maps it to a key;
+    any other phrase as it was written."""
+    key = table.get(text)
+    return message(key) if key else text

@@ -248,14 +248,15 @@ class _Folders:
         return known
 
 
-def verified_files(output_dir: Path, manifest: Manifest, index: StatIndex | None = None) -> dict[str, os.stat_result]:
+def verified_files(output_dir: Path, manifest: Manifest, index: StatIndex | None = None,
+                   marker: str | None = None) -> dict[str, os.stat_result]:
     """The files of the manifest that are still, on disk, what the builder wrote: a regular
     file with no link on the way and the recorded size, whose modification time and inode
     are those the stat index recorded (unless written so close to the index that a later
     edit could share its time stamp), or else whose content has the recorded digest.
     Path → its stat now."""
     output_dir = Path(output_dir)
-    if index is not None and index.marker != marker_digest(output_dir):
+    if index is not None and index.marker != (marker if marker is not None else marker_digest(output_dir)):
         index = None  # the index describes another manifest (another build, a restored copy)
     stats = index.files if index is not None else {}
     racy_from = index.written_ns - RACY_NS if index is not None else 0
@@ -284,15 +285,16 @@ def _same_content(path: Path, digest: str) -> bool:
         return False
 
 
-def output_is_intact(output_dir: Path, index_path: Path | None) -> bool:
-    """Whether every file the manifest lists is still the one the builder wrote."""
+def output_is_intact(output_dir: Path, index_path: Path | None, marker: str | None = None) -> bool:
+    """Whether every file the manifest lists is still the one the builder wrote (`marker`:
+    the manifest's digest, where the caller has it already)."""
     try:
         manifest = read_manifest(output_dir)
     except OutputError:
         return False
     if manifest is None:
         return False
-    return len(verified_files(output_dir, manifest, StatIndex.load(index_path))) == len(manifest)
+    return len(verified_files(output_dir, manifest, StatIndex.load(index_path), marker)) == len(manifest)
 
 
 def marker_digest(output_dir: Path) -> str:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import yaml
 
-from generator.messages import message
+from generator.messages import message, translated
 
 try:  # the C parser is much faster; the pure-Python one gives the same tree
     _Base = yaml.CBaseLoader
@@ -156,8 +156,7 @@ YAML_PHRASES = {
 
 
 def _phrase(text: str) -> str:
-    key = YAML_PHRASES.get(text)
-    return message(key) if key else text
+    return translated(YAML_PHRASES, text)
 
 
 def parse(text: str) -> Node | None:
