@@ -24,7 +24,7 @@ from generator.loader import SourceCache, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
 from generator.pages import site_pages
-from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
+from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
 from generator.writer import (
@@ -386,16 +386,17 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache
     except BaseException:
         writer.abort()
         raise
-    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, root)
+    setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
+    written = _render_and_write(env, setup, pages, docs, writer, static_dirs, cache, progress, watch, root)
     return written, pages, docs
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch,
-                      root: Path) -> int:
+def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
+                      watch: Stopwatch, root: Path) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
-        rendering = start_rendering(env, pages, writer, cache.render if cache else None)
+        rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup)
         try:
             for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
                 writer.add(path, data)

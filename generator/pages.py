@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from generator import urls, views
 from generator.model import Department, Disclosure, Project, Site
-from generator.render import Page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its address, its template, and everything it shows beyond the globals."""
+
+    path: str  # site path relative to the base path, e.g. "departments/731/"
+    template: str
+    context: dict = field(default_factory=dict)
+    title: str = ""
 
 
 def crumb(title: str, path: str) -> dict:

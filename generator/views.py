@@ -6,8 +6,8 @@ Pure functions from the model to plain data; the templates only loop over what t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
+from generator.figures import figure  # re-exported: the templates call views.figure
 from generator.model import Department, Disclosure, Project, Table
 from generator.tables import MONEY, NUMBER
 
@@ -18,15 +18,6 @@ DEFAULT_WORDS = {
     "table_title": "表{number} {title}",
     "note_row": "第 {row} 行",
 }
-
-
-def figure(value) -> str:
-    """A number exactly as published: Decimal keeps its digits (1290.10 stays 1290.10)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -433,6 +433,32 @@ class Kept:
     reason: str  # "foreign" or "changed"
 
 
+class Stager:
+    """Stages files into a writer's staging folder, skipping those the old output verifiably
+    holds: the part of OutputWriter.put that runs in render workers. Picklable (a spawned
+    worker receives it); it keeps no memo."""
+
+    def __init__(self, staging: Path, reusable: dict[str, str]):
+        self.staging = staging
+        self.reusable = reusable  # path → digest of the old output's verified files
+        self.made: set[str] = set()  # folders made by this process
+
+    def put(self, path: str, data: bytes) -> tuple[str, bool]:
+        return self.stage(path, data, _digest(data))
+
+    def stage(self, path: str, data: bytes, digest: str) -> tuple[str, bool]:
+        """Write `data` unless the old output holds it; (digest, staged)."""
+        if self.reusable.get(path) == digest:
+            return digest, False
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(self.staging / folder, exist_ok=True)
+            self.made.add(folder)
+        with open(self.staging / path, "wb") as handle:
+            handle.write(data)
+        return digest, True
+
+
 class OutputWriter:
     """Takes the finished files one by one (from this process or from render workers) into
     a staging folder beside the output, and puts them in place at commit().
@@ -465,7 +491,8 @@ class OutputWriter:
         self.manifest: dict[str, str] = {}  # path → digest of the new site
         self.changed: list[str] = []
         self.kept: list[Kept] = []
-        self._made: set[str] = set()
+        self._stager = Stager(self.staging, self.reusable)
+        self._made = self._stager.made  # the folders staged here, which _link_unchanged need not make
 
     def put(self, path: str, data: bytes) -> tuple[str, bool]:
         """Stage one file if it changed; (digest, staged)."""
@@ -477,15 +504,12 @@ class OutputWriter:
             digest = _digest(data)
             if self.memo is not None:
                 self.fresh_memo[path] = (data, digest)
-        if self.reusable.get(path) == digest:
-            return digest, False
-        folder = path.rpartition("/")[0]
-        if folder not in self._made:
-            os.makedirs(self.staging / folder, exist_ok=True)
-            self._made.add(folder)
-        with open(self.staging / path, "wb") as handle:
-            handle.write(data)
-        return digest, True
+        return self._stager.stage(path, data, digest)
+
+    def stager(self) -> Stager:
+        """What a worker process needs to put() files into this writer's staging folder (a
+        build with no memo: the command line's); its receipts go to record() here."""
+        return Stager(self.staging, self.reusable)
 
     def record(self, path: str, receipt: tuple[str, bool]) -> None:
         digest, staged = receipt

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from generator import urls
 from generator.model import Department, Disclosure, Site
-from generator.views import figure
+from generator.figures import figure
 
 SUMMARY_LENGTH = 240
 _MARKUP = re.compile(r"[#*_`>\[\]()|]+")
