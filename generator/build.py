@@ -166,7 +166,7 @@ def _content_digest(path: Path) -> str:
         return ""
 
 
-def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
+def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> BuildResult | None:
     """The last build's result when neither the inputs nor the output changed since: the
     output's manifest is the one that build wrote, and every file it lists is intact."""
     stamp = root / CACHE_DIR / LAST_BUILD
@@ -230,7 +230,7 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True,
+def load_site(root: Path, report: Report, cache: BuildCache | None = None, drafts: bool = True,
               config: Path | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
@@ -245,7 +245,7 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, dra
         return _load_site(root, report, cache, drafts, config)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True,
+def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: bool = True,
                config: Path | None = None) -> Site | None:
     site, checked = None, None
     listing = can_load_in_parallel(Path(root), config) if cache is None else None
@@ -328,7 +328,7 @@ def build(
         raise BuildFailed(report) from exc
 
 
-def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache | None", whoosh_index: bool,
+def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache | None, whoosh_index: bool,
            base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None) -> BuildResult:
     options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config))
     inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
@@ -372,7 +372,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept))
 
 
-def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache | None", progress, watch: Stopwatch,
+def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
                 dev_overlay: str):
     """Render every page and the search index into the writer and commit it."""
     try:

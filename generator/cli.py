@@ -104,9 +104,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_search(args) -> int:
+    from generator.build import search_index_dir
     from generator.search.documents import site_documents
     from generator.search.engine import index_is_current, search, write_index
-    from generator.build import search_index_dir
 
     root = Path(args.source).resolve()
     report = Report()
@@ -124,7 +124,9 @@ def cmd_search(args) -> int:
     hits = search(index_dir, args.query, dept=args.dept or "", year=args.year or "", limit=args.limit)
     base = site.config.base_path
     for hit in hits:
-        where = " · ".join(part for part in (hit.dept_name, message("cli.search-year", year=hit.year) if hit.year else "", message("cli.search-budget", budget=hit.budget) if hit.budget else "") if part)
+        year = message("cli.search-year", year=hit.year) if hit.year else ""
+        budget = message("cli.search-budget", budget=hit.budget) if hit.budget else ""
+        where = " · ".join(part for part in (hit.dept_name, year, budget) if part)
         print(f"{hit.title}\n    {base}{hit.path}\n    {where}")
     if level > QUIET:
         print(message("cli.search-results", count=len(hits), query=args.query), file=sys.stderr)

@@ -75,18 +75,20 @@ def load_in_parallel(root: Path, listing: list, report: Report, config: Path | N
     if config is None and not readable(root, site_path):
         return None, []  # the one-process path reports it
     site_file = read_file(root, str(site_path))
-    config = read_site_config(site_file.path, site_file.text_or_why(), report)
-    if config is None:
+    settings = read_site_config(site_file.path, site_file.text_or_why(), report)
+    if settings is None:
         return None, []
     workers = usable_cores()
-    tasks = [(root, listing[start:end], config) for start, end in _runs(listing, root, workers * RUNS_PER_WORKER)]
+    tasks = [(root, listing[start:end], settings) for start, end in _runs(listing, root, workers * RUNS_PER_WORKER)]
     with context().Pool(workers) as pool:
         results = pool.map(_load_run, tasks, chunksize=1)
-    heads, disclosures, checked = {}, {}, []
+    heads: dict = {}
+    disclosures: dict[str, list] = {}
+    checked: list = []
     for run_heads, run_disclosures, diagnostics, found in results:
         heads.update(run_heads)
         for code, items in run_disclosures.items():
             disclosures.setdefault(code, []).extend(items)
         report.extend(diagnostics)
         checked.extend(found)
-    return Site(config, make_departments(heads, disclosures, report)), checked
+    return Site(settings, make_departments(heads, disclosures, report)), checked

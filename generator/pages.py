@@ -62,10 +62,10 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     for year in site.years:
         title = strings["year_page_title"].format(year=year)
         year_crumb = crumb(title, urls.year(year))
-        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": tuple(views.year_entry(d, x) for d, x in site.disclosures_in(year)), "crumbs": [home, year_crumb]}, title))
-    pages.append(
-        Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": [home, crumb(strings["glossary"], urls.GLOSSARY)]}, strings["glossary"])
-    )
+        entries = tuple(views.year_entry(d, x) for d, x in site.disclosures_in(year))
+        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": entries, "crumbs": [home, year_crumb]}, title))
+    glossary_crumbs = [home, crumb(strings["glossary"], urls.GLOSSARY)]
+    pages.append(Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": glossary_crumbs}, strings["glossary"]))
     pages.append(
         Page(urls.SEARCH, "search.html", dict(search_info, crumbs=[home, crumb(strings["search"], urls.SEARCH)]), strings["search"])
     )

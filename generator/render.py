@@ -145,8 +145,9 @@ def render_page(env: Environment, page: Page) -> bytes:
 
 def _template_location(exc: Exception) -> tuple[str, int]:
     """Where in which template: from a syntax error itself, else the innermost template frame."""
-    if isinstance(exc, TemplateError) and getattr(exc, "lineno", None):
-        return getattr(exc, "filename", None) or getattr(exc, "name", None) or "", exc.lineno
+    lineno = getattr(exc, "lineno", None)  # a TemplateSyntaxError's
+    if isinstance(exc, TemplateError) and lineno:
+        return getattr(exc, "filename", None) or getattr(exc, "name", None) or "", lineno
     found = ("", 0)
     tb = exc.__traceback__
     while tb is not None:
@@ -170,6 +171,7 @@ def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]
     """The template and every template it extends, includes or imports, with their sources."""
     seen: dict[str, str] = {}
     pending = [name]
+    assert env.loader is not None  # make_environment gives every environment its loader
     while pending:
         current = pending.pop()
         if current in seen:
@@ -320,7 +322,7 @@ class SerialRender:
             previous = last.get(page.path)
             # The very page object of the last build (the pages memo kept it) is unchanged
             # when its template and the globals are: no need to compare its context.
-            if previous is not None and previous[2] is page and cache.template_unchanged(env, page.template, shared):
+            if previous is not None and previous[2] is page and cache is not None and cache.template_unchanged(env, page.template, shared):
                 fresh[page.path] = previous
                 kept.append((previous[3], previous[1]))
                 continue

@@ -49,7 +49,7 @@ class TableView:
     rows: tuple[tuple[BodyCell, ...], ...]
     note: str
     empty: bool
-    notes: tuple["Note", ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +185,7 @@ def _headers(grouped: bool, column_id: str, group_id: str | None) -> str:
 def _level(table: Table, row) -> int:
     if "code" not in table.kind.keys:
         return 0
-    code = table.value(row, "code") or ""
+    code = str(table.value(row, "code") or "")
     return {3: 1, 5: 2, 7: 3}.get(len(code), 0)
 
 
@@ -246,7 +246,7 @@ class Headline:
     project_budget_sum: str
 
 
-_HEADLINES: dict[int, tuple[Disclosure, "Headline"]] = {}  # id → (the disclosure, kept alive, its headline)
+_HEADLINES: dict[int, tuple[Disclosure, Headline]] = {}  # id → (the disclosure, kept alive, its headline)
 
 
 def headline(disclosure: Disclosure) -> Headline:
@@ -322,7 +322,7 @@ def year_entry(dept: Department, disclosure: Disclosure) -> YearEntry:
 
 
 def indicator_columns(project: Project) -> tuple[str, ...]:
-    columns = ("description", "value")
+    columns: tuple[str, ...] = ("description", "value")
     if any(indicator.basis for indicator in project.indicators):
         columns += ("basis",)
     return columns

@@ -75,7 +75,7 @@ class StatIndex:
     files: dict[str, tuple[int, int]]
 
     @classmethod
-    def load(cls, path: Path | None) -> "StatIndex | None":
+    def load(cls, path: Path | None) -> StatIndex | None:
         if path is None:
             return None
         try:
@@ -178,7 +178,7 @@ def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:
 
 
 def _manifest_line(path: str, entry: Entry) -> bytes:
-    return f"{entry.digest} {entry.size} {path}\n".encode("utf-8")
+    return f"{entry.digest} {entry.size} {path}\n".encode()
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:

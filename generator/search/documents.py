@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from generator import urls
-from generator.model import Department, Disclosure, Site
 from generator.figures import figure
+from generator.model import Department, Disclosure, Site
 
 SUMMARY_LENGTH = 240
 _MARKUP = re.compile(r"[#*_`>\[\]()|]+")
@@ -78,7 +79,7 @@ def _department(dept: Department) -> SearchDoc:
 
 def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[SearchDoc]:
     page = urls.disclosure(dept.code, disclosure.year)
-    base = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
+    base: dict[str, Any] = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
     goals = disclosure.goals
     goal_text = " ".join([plain_text(goals.overall), *(f"{i.title} {i.goal} {i.indicator}" for i in goals.items)]) if goals else ""
     docs = [
