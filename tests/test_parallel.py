@@ -104,3 +104,15 @@ def test_a_template_error_in_a_worker_is_reported_with_its_place(method, portal,
     (error,) = failed.value.report.errors
     assert (error.location.path, error.location.line, error.rule) == ("templates/footer.html", 2, "template.error")
     assert not (tmp_path / "out").exists()
+
+
+def test_python_m_generator_builds_with_spawned_workers(portal, tmp_path, monkeypatch):
+    """The command itself, its render workers spawned (as on macOS and Windows), writes
+    what one process writes."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **{parallel.START_METHOD_VARIABLE: "spawn"})
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(portal), "--output", str(tmp_path / "spawned")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    _one_process(monkeypatch)
+    build(portal, tmp_path / "serial")
+    assert tree(tmp_path / "spawned") == tree(tmp_path / "serial")
