@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 from generator import urls, views  # noqa: E402
 from generator.model import Site, SiteConfig  # noqa: E402
-from generator.render import Page, make_environment, render_page  # noqa: E402
+from generator.pages import Page  # noqa: E402
+from generator.render import make_environment, render_page  # noqa: E402
 
 
 def cards_for(pages: int) -> tuple[views.DepartmentCard, ...]:

@@ -22,7 +22,6 @@ from generator.schema import (
     read_site_config,
     read_table,
 )
-from generator.messages import message
 from generator.tables import TABLE_KINDS
 
 _DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
@@ -146,7 +145,7 @@ class Layout:
                 self.where[index] = ((keys["dept"], keys["year"]), len(files))
                 files.append((role, keys, source))
 
-    def patched(self, content) -> "tuple[Layout, set] | None":
+    def patched(self, content) -> tuple[Layout, set] | None:
         """The layout of `content`, which has the same paths as this one's: the files that
         changed are put in place; with the years they belong to. None when paths differ."""
         content = tuple(content)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -14,6 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from generator import downloads, feeds, urls
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
@@ -23,14 +25,12 @@ from generator.load_parallel import can_load_in_parallel, load_in_parallel
 from generator.loader import SourceCache, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
-from generator import downloads, feeds, urls
-from generator.messages import message
 from generator.pages import department_head, site_pages
 from generator.produce import produce
-from generator.workbook_cache import WorkbookCache
-from generator.render import RenderCache, RenderError, load_strings, make_environment, start_rendering
+from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
+from generator.workbook_cache import WorkbookCache
 from generator.writer import (
     Kept,
     OutputError,
@@ -172,7 +172,7 @@ def _content_digest(path: Path) -> str:
         return ""
 
 
-def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> "BuildResult | None":
+def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -> BuildResult | None:
     """The last build's result when neither the inputs nor the output changed since: the
     output's manifest is the one that build wrote, and every file it lists is intact."""
     stamp = root / CACHE_DIR / LAST_BUILD
@@ -237,7 +237,7 @@ def model_memory():
             gc.enable()
 
 
-def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, drafts: bool = True,
+def load_site(root: Path, report: Report, cache: BuildCache | None = None, drafts: bool = True,
               config: Path | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
@@ -252,7 +252,7 @@ def load_site(root: Path, report: Report, cache: "BuildCache | None" = None, dra
         return _load_site(root, report, cache, drafts, config)
 
 
-def _load_site(root: Path, report: Report, cache: "BuildCache | None", drafts: bool = True,
+def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: bool = True,
                config: Path | None = None) -> Site | None:
     site, checked = None, None
     listing = can_load_in_parallel(Path(root), config) if cache is None else None
@@ -335,7 +335,7 @@ def build(
         raise BuildFailed(report) from exc
 
 
-def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache | None", whoosh_index: bool,
+def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache | None, whoosh_index: bool,
            base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None) -> BuildResult:
     options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config))
     inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
@@ -379,7 +379,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: "BuildCache 
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept))
 
 
-def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache | None", progress, watch: Stopwatch,
+def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
                 dev_overlay: str, report: Report):
     """Render every page and the search index into the writer and commit it."""
     try:
@@ -394,7 +394,8 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: "BuildCache
     except BaseException:
         writer.abort()
         raise
-    written = _render_and_write(env, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
+    setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
+    written = _render_and_write(env, setup, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
     return written, pages, docs
 
 
@@ -420,10 +421,7 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
     jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
     workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
-
-    def make(job) -> dict[str, bytes]:
-        return downloads.disclosure_files(job[0], job[1], formats, settings.bundles, workbooks)
-
+    make = functools.partial(downloads.job_files, formats=formats, bundle=settings.bundles, workbooks=workbooks)
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
     if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
@@ -436,11 +434,12 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     return count
 
 
-def _render_and_write(env, pages, docs, writer: OutputWriter, static_dirs, cache, progress, watch: Stopwatch, site: Site, extras: dict, root: Path) -> int:
+def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
+                      watch: Stopwatch, site: Site, extras: dict, root: Path) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
-        rendering = start_rendering(env, pages, writer, cache.render if cache else None)
+        rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup)
         try:
             for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
                 writer.add(path, data)

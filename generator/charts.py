@@ -141,7 +141,7 @@ def three_public(disclosure: Disclosure) -> Chart | None:
 
 def project_budgets(disclosure: Disclosure) -> Chart | None:
     """Every project's 预算数, largest first (a project with a blank 预算数 is left out)."""
-    projects = sorted((p for p in disclosure.projects if p.budget is not None), key=lambda p: (-p.budget, p.seq))
+    projects = sorted((p for p in disclosure.projects if p.budget is not None), key=lambda p: (-(p.budget or 0), p.seq))
     bars = [Bar(p.name, p.budget) for p in projects]
     return _chart("chart-projects", "项目预算数（从大到小）", bars, "projects-caption", "项目预算及绩效目标")
 

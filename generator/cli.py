@@ -104,9 +104,9 @@ def cmd_check(args) -> int:
 
 
 def cmd_search(args) -> int:
+    from generator.build import search_index_dir
     from generator.search.documents import site_documents
     from generator.search.engine import index_is_current, search, write_index
-    from generator.build import search_index_dir
 
     root = Path(args.source).resolve()
     report = Report()
@@ -127,7 +127,9 @@ def cmd_search(args) -> int:
 
     words = load_strings(site.config.language)
     for hit in hits:
-        where = " · ".join(part for part in (hit.dept_name, message("cli.search-year", year=hit.year) if hit.year else "", message("cli.search-budget", budget=hit.budget) if hit.budget else "") if part)
+        year = message("cli.search-year", year=hit.year) if hit.year else ""
+        budget = message("cli.search-budget", budget=hit.budget) if hit.budget else ""
+        where = " · ".join(part for part in (hit.dept_name, year, budget) if part)
         kind = words.get(f"kind_{hit.kind}", hit.kind)
         print(f"[{kind}] {hit.title}\n    {base}{hit.path}\n    {where}")
         if hit.summary:

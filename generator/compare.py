@@ -96,7 +96,7 @@ def _classes(disclosure: Disclosure) -> dict[str, tuple[str, Decimal | None]]:
     if table is None:
         return {}
     return {
-        str(table.value(row, "code")): (str(table.value(row, "name") or ""), table.value(row, "total"))
+        str(table.value(row, "code")): (str(table.value(row, "name") or ""), _amount(table.value(row, "total")))
         for row in table.rows
         if len(str(table.value(row, "code") or "")) == 3
     }
@@ -106,7 +106,7 @@ def _functions(before: Disclosure, after: Disclosure) -> tuple[Change, ...]:
     b, a = _classes(before), _classes(after)
     rows = []
     for code in sorted(set(b) | set(a)):
-        name = (a.get(code) or b.get(code))[0]
+        name = (a.get(code) or b[code])[0]
         rows.append(Change(f"{code} {name}", b.get(code, ("", None))[1], a.get(code, ("", None))[1]))
     return tuple(rows)
 
@@ -115,7 +115,12 @@ def _three_public_lines(disclosure: Disclosure) -> dict[str, Decimal | None]:
     table = disclosure.table("three_public")
     if table is None:
         return {}
-    return {str(table.value(row, "name") or ""): table.value(row, "total") for row in table.rows}
+    return {str(table.value(row, "name") or ""): _amount(table.value(row, "total")) for row in table.rows}
+
+
+def _amount(cell: object) -> Decimal | None:
+    """A money cell's figure; None for a blank (a money column holds nothing else)."""
+    return cell if isinstance(cell, Decimal) else None
 
 
 def _three_public(before: Disclosure, after: Disclosure) -> tuple[Change, ...]:

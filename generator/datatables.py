@@ -54,7 +54,7 @@ class DataTable:
     title: str  # as the page's caption says it
     unit: str
     columns: tuple[Column, ...]  # 序号 first where the page numbers its rows
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: tuple[tuple[int | Cell, ...], ...]  # int: the 序号
     note: str
     department_code: str
     department_name: str

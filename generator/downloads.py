@@ -15,6 +15,7 @@ same content (fixed times inside the zips), so an unchanged table is not written
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import zipfile
@@ -66,7 +67,7 @@ def table_csv(table: DataTable) -> bytes:
 # ---------------------------------------------------------------- JSON
 
 
-def _json_value(value: Cell):
+def _json_value(value: int | Cell):
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -182,6 +183,12 @@ def _package(name: str, title: str, resources: list[dict], description: str) -> 
 # ---------------------------------------------------------------- one department-year
 
 
+def job_files(job: tuple[Department, Disclosure], formats: tuple[str, ...], bundle: bool, workbooks=None) -> dict[str, bytes]:
+    """disclosure_files of one (department, disclosure) job: a module-level function, so that
+    a partial of it reaches a spawned worker."""
+    return disclosure_files(job[0], job[1], formats, bundle, workbooks)
+
+
 def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[str, ...] = FORMATS, bundle: bool = True, workbooks=None) -> dict[str, bytes]:
     """Every download of one department-year page and of its projects' pages, its data
     package and its zip, by output path."""
@@ -196,7 +203,7 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
             path = urls.table_data(code, year, table.key, extension)
             if extension == "xlsx" and workbooks is not None:  # kept between builds by content
                 shown = table.key.encode() + b"\0" + (files.get(path[:-4] + "json") or table_json(table))
-                files[path] = workbooks.get(shown, lambda: table_xlsx(table))
+                files[path] = workbooks.get(shown, functools.partial(table_xlsx, table))
             else:
                 files[path] = _MAKERS[extension](table)
         if "csv" in formats:

@@ -7,11 +7,14 @@ entry's date is the start of its budget year: the only date the content carries.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from generator import urls, views
 from generator.model import Site
-from generator.render import Page
+
+if TYPE_CHECKING:  # pages.py imports this module: the type only, to keep the imports one way
+    from generator.pages import Page
 
 
 def site_feeds(site: Site, pages: list[Page]) -> dict[str, bytes]:
@@ -34,7 +37,7 @@ def sitemap(base: str, pages: list[Page]) -> bytes:
 
 
 def robots(base: str) -> bytes:
-    return f"User-agent: *\nAllow: /\nSitemap: {base}{urls.SITEMAP}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\nSitemap: {base}{urls.SITEMAP}\n".encode()
 
 
 def _date(year: int) -> str:

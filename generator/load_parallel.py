@@ -1,15 +1,15 @@
 """Read, assemble and check a large portal on every core.
 
-The content files are cut into runs of whole departments; forked workers each read,
-parse and assemble their runs and check the disclosures in them, and send back the
-department heads, the disclosures and the diagnostics. The main process puts the
-departments together exactly as `assemble` does, so the model, the diagnostics and
-their order are the same as when everything is done in one process.
+The content files are cut into runs of whole departments; worker processes (fork or
+spawn, see generator/parallel.py) are each given a run (the project root, the site
+configuration and the run's part of the listing), read, parse and assemble it and check
+the disclosures in it, and send back the department heads, the disclosures and the
+diagnostics. The main process puts the departments together exactly as `assemble` does,
+so the model, the diagnostics and their order are the same as in one process.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from pathlib import Path
 
 from generator.assemble import assemble_content, make_departments
@@ -17,17 +17,16 @@ from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.drafts import blocking_errors, draft_folders
 from generator.loader import content_listing, read_file, readable, site_file_path
-from generator.model import Site
-from generator.render import usable_cores
+from generator.model import Site, SiteConfig
+from generator.parallel import context, usable_cores
 from generator.schema import read_site_config
 
-PARALLEL_LOAD_FROM = 2000  # content files; below this, forking costs more than it saves
+PARALLEL_LOAD_FROM = 2000  # content files; below this, more processes cost more than they save
 RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy departments is not last alone
-_WORK: tuple | None = None  # (root, listing, site config), inherited by the forked workers
 
 
 def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
-    """The content listing, when the portal is large enough and fork is available."""
+    """The content listing, when the portal is large enough and there are cores to use."""
     if not site_file_path(root, config).is_file() or usable_cores() < 2:
         return None
     listing = content_listing(root)
@@ -53,10 +52,12 @@ def _runs(listing: list, root: Path, count: int) -> list[tuple[int, int]]:
     return runs
 
 
-def _load_run(bounds: tuple[int, int]):
-    root, listing, config = _WORK
+def _load_run(task: tuple[Path, list, SiteConfig]):
+    """One run, from its explicit inputs: the project root, its part of the listing, the
+    site configuration."""
+    root, run, config = task
     report = Report()
-    content = [read_file(root, path) for path, _ in listing[bounds[0]:bounds[1]]]
+    content = [read_file(root, path) for path, _ in run]
     heads, disclosures = assemble_content(content, report)
     found = []
     folders = draft_folders(d for items in disclosures.values() for d in items)
@@ -69,27 +70,25 @@ def _load_run(bounds: tuple[int, int]):
 def load_in_parallel(root: Path, listing: list, report: Report, config: Path | None = None) -> tuple[Site | None, list]:
     """The site and the diagnostics of the budget rules (to be acknowledged by the caller);
     structure problems go to `report`."""
-    global _WORK
     root = Path(root)
     site_path = site_file_path(root, config)
     if config is None and not readable(root, site_path):
         return None, []  # the one-process path reports it
     site_file = read_file(root, str(site_path))
-    config = read_site_config(site_file.path, site_file.text_or_why(), report)
-    if config is None:
+    settings = read_site_config(site_file.path, site_file.text_or_why(), report)
+    if settings is None:
         return None, []
     workers = usable_cores()
-    _WORK = (root, listing, config)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_load_run, _runs(listing, root, workers * RUNS_PER_WORKER), chunksize=1)
-    finally:
-        _WORK = None
-    heads, disclosures, checked = {}, {}, []
+    tasks = [(root, listing[start:end], settings) for start, end in _runs(listing, root, workers * RUNS_PER_WORKER)]
+    with context().Pool(workers) as pool:
+        results = pool.map(_load_run, tasks, chunksize=1)
+    heads: dict = {}
+    disclosures: dict[str, list] = {}
+    checked: list = []
     for run_heads, run_disclosures, diagnostics, found in results:
         heads.update(run_heads)
         for code, items in run_disclosures.items():
             disclosures.setdefault(code, []).extend(items)
         report.extend(diagnostics)
         checked.extend(found)
-    return Site(config, make_departments(heads, disclosures, report)), checked
+    return Site(settings, make_departments(heads, disclosures, report)), checked

@@ -29,7 +29,7 @@ class SourceFile:
     text: str | None  # None when the file is not valid UTF-8
     undecodable: Undecodable | None = None
 
-    def text_or_why(self) -> "str | Undecodable | None":
+    def text_or_why(self) -> str | Undecodable | None:
         """The text, or where it stops being UTF-8 (for the reader to report)."""
         return self.text if self.text is not None else self.undecodable
 
@@ -112,17 +112,17 @@ def read_sources(root: Path, known: SourceCache | None = None, config: Path | No
         return Sources(root, site, tuple(_read_known(root, path, None, stat) for path, stat in _content_files(root / CONTENT_DIR)))
     before = known.listing
     listing = known.listing = _updated_listing(root / CONTENT_DIR, known)
+    content: list[SourceFile] | None = None
     if known.content is not None and before is not None and len(before) == len(listing) and known.changed is not None:
         # The same files as last time (only edits): read again just the ones the watcher named.
-        content = list(known.content)
+        fresh = list(known.content)
         for index, (path, stat) in enumerate(listing):
             if path != before[index][0]:
-                content = None
-                break
+                break  # files came or went: read them all
             if stat is not before[index][1]:
-                content[index] = _read_known(root, path, known, stat)
-    else:
-        content = None
+                fresh[index] = _read_known(root, path, known, stat)
+        else:
+            content = fresh
     if content is None:
         content = [_read_known(root, path, known, stat) for path, stat in listing]
     known.content = tuple(content)
@@ -171,8 +171,8 @@ def _listed(path: str, prefix: str) -> bool:
 def _relisted(folder: Path, known: SourceCache) -> list:
     """The last listing with the named paths looked at again, sorted anew."""
     known.positions = None
-    listing = dict(known.listing)
-    for path in known.changed:
+    listing = dict(known.listing or ())
+    for path in known.changed or ():
         try:
             listing[path] = os.stat(path)
         except (FileNotFoundError, NotADirectoryError):

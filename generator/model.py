@@ -174,10 +174,10 @@ class FieldLocations:
     path: str
     names: tuple[str, ...]
     packed: bytes  # line and column of each name, unsigned 32-bit each
-    positions: dict = field(default=None, compare=False, hash=False, repr=False)  # name → index, shared too
+    positions: dict | None = field(default=None, compare=False, hash=False, repr=False)  # name → index, shared too
 
     def get(self, name: str, default: Location | None = None) -> Location | None:
-        index = self.positions.get(name)
+        index = self.positions.get(name) if self.positions is not None else None
         if index is None:
             return default
         line, column = _LINE_COLUMN.unpack_from(self.packed, index * _LINE_COLUMN.size)
@@ -202,11 +202,12 @@ class Project:
     goals: tuple[str, ...]
     indicators: tuple[Indicator, ...]
     where: Location
-    field_locations: "FieldLocations | None" = None  # where each field stands
+    field_locations: FieldLocations | None = None  # where each field stands
 
     def at(self, field: str) -> Location:
         """Where a field such as "budget" or "spending_plan.june" is written; the file if unknown."""
-        return self.field_locations.get(field, self.where) if self.field_locations else self.where
+        found = self.field_locations.get(field, self.where) if self.field_locations else None
+        return found or self.where
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from generator import charts, compare, feeds, urls, views
 from generator.model import Department, Disclosure, Project, Site
-from generator.render import Page
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page: its address, its template, and everything it shows beyond the globals."""
+
+    path: str  # site path relative to the base path, e.g. "departments/731/"
+    template: str
+    context: dict = field(default_factory=dict)
+    title: str = ""
 
 
 def crumb(title: str, path: str) -> dict:
@@ -61,10 +70,10 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     for year in site.years:
         title = strings["year_page_title"].format(year=year)
         year_crumb = crumb(title, urls.year(year))
-        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": tuple(views.year_entry(d, x) for d, x in site.disclosures_in(year)), "crumbs": [home, year_crumb]}, title))
-    pages.append(
-        Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": [home, crumb(strings["glossary"], urls.GLOSSARY)]}, strings["glossary"])
-    )
+        entries = tuple(views.year_entry(d, x) for d, x in site.disclosures_in(year))
+        pages.append(Page(year_crumb["path"], "year.html", {"year": year, "entries": entries, "crumbs": [home, year_crumb]}, title))
+    glossary_crumbs = [home, crumb(strings["glossary"], urls.GLOSSARY)]
+    pages.append(Page(urls.GLOSSARY, "glossary.html", {"terms": glossary_entries(site), "crumbs": glossary_crumbs}, strings["glossary"]))
     pages.append(
         Page(urls.SEARCH, "search.html", dict(search_info, crumbs=[home, crumb(strings["search"], urls.SEARCH)]), strings["search"])
     )

@@ -1,15 +1,16 @@
-"""Render the model into pages: Jinja templates (theme + site overrides) and Markdown.
+"""Render pages: Jinja templates (theme + site overrides) and Markdown.
 
-Takes the model and the template folders; returns the bytes of every page. No file is
-written here.
+Takes the page list (generator/pages.py) and the template folders and hands every page's
+bytes to the output writer: in this process (with the dev server's RenderCache), or on
+every core by worker processes that stage the files themselves (fork or spawn, see
+generator/parallel.py). Nothing reaches the output until the writer commits.
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -17,20 +18,12 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from generator import compare, urls, views
-from generator.model import Site
+from generator import compare, parallel, urls, views
+from generator.model import Site, SiteConfig
+from generator.pages import Page
+from generator.writer import OutputWriter, Stager
 
 STRINGS_DIR = Path(__file__).parent / "strings"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page: its address, its template, and everything it shows beyond the globals."""
-
-    path: str  # site path relative to the base path, e.g. "departments/731/"
-    template: str
-    context: dict = field(default_factory=dict)
-    title: str = ""
 
 
 class RenderError(Exception):
@@ -79,9 +72,13 @@ def markdown_filter(md: MarkdownIt):
 def make_environment(template_dirs: list[Path], site: Site, reuse: Environment | None = None, dev_overlay: str = "") -> Environment:
     """The Jinja environment; `reuse` keeps an earlier one (and its compiled templates, which
     Jinja reloads when their files change) when the template folders are the same."""
-    if reuse is not None and [Path(d) for d in reuse.disclose_template_dirs] == [Path(d) for d in template_dirs]:
-        _set_globals(reuse, site, dev_overlay)
+    if reuse is not None and [Path(d) for d in reuse.disclose_template_dirs] == [Path(d) for d in template_dirs]:  # type: ignore[attr-defined]
+        _set_globals(reuse, site.config, site.years, dev_overlay)
         return reuse
+    return _new_environment(template_dirs, site.config, site.years, dev_overlay)
+
+
+def _new_environment(template_dirs: list[Path], config: SiteConfig, years: tuple[int, ...], dev_overlay: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(path)) for path in template_dirs]),
         autoescape=True,
@@ -90,27 +87,27 @@ def make_environment(template_dirs: list[Path], site: Site, reuse: Environment |
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.disclose_template_dirs = list(template_dirs)
+    env.disclose_template_dirs = list(template_dirs)  # type: ignore[attr-defined]
     env.filters["figure"] = views.figure
     env.filters["signed"] = compare.signed
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
-    _set_globals(env, site, dev_overlay)
+    _set_globals(env, config, years, dev_overlay)
     return env
 
 
-def _set_globals(env: Environment, site: Site, dev_overlay: str) -> None:
+def _set_globals(env: Environment, config: SiteConfig, years: tuple[int, ...], dev_overlay: str) -> None:
     # Globals are what every page may read; anything else a page shows comes in its context,
     # so that a page's context and its templates are all it depends on.
-    base_path = site.config.base_path
-    if site.config.relative_urls:
+    base_path = config.base_path
+    if config.relative_urls:
         env.filters["url"], env.filters["url_root"] = relative_url, relative_root
     else:
         env.filters["url"] = lambda path: base_path + path
         env.filters["url_root"] = lambda _: base_path
     env.globals.update(
-        config=site.config,
-        site_years=site.years,
-        t=load_strings(site.config.language),
+        config=config,
+        site_years=years,
+        t=load_strings(config.language),
         urls=urls,
         views=views,
         dev_overlay=dev_overlay,  # the dev server's error overlay script, "" in a real build
@@ -149,8 +146,9 @@ def render_page(env: Environment, page: Page) -> bytes:
 
 def _template_location(exc: Exception) -> tuple[str, int]:
     """Where in which template: from a syntax error itself, else the innermost template frame."""
-    if isinstance(exc, TemplateError) and getattr(exc, "lineno", None):
-        return getattr(exc, "filename", None) or getattr(exc, "name", None) or "", exc.lineno
+    lineno = getattr(exc, "lineno", None)  # a TemplateSyntaxError's
+    if isinstance(exc, TemplateError) and lineno:
+        return getattr(exc, "filename", None) or getattr(exc, "name", None) or "", lineno
     found = ("", 0)
     tb = exc.__traceback__
     while tb is not None:
@@ -174,6 +172,7 @@ def template_sources(env: Environment, name: str) -> tuple[tuple[str, str], ...]
     """The template and every template it extends, includes or imports, with their sources."""
     seen: dict[str, str] = {}
     pending = [name]
+    assert env.loader is not None  # make_environment gives every environment its loader
     while pending:
         current = pending.pop()
         if current in seen:
@@ -220,54 +219,64 @@ class RenderCache:
 
 PARALLEL_FROM = 400  # pages; below this a second process costs more than it saves
 CHUNK = 100
-_WORK: tuple | None = None  # (env, pages, sink) for forked workers, which inherit it
 
 
-class Collected:
-    """A sink that keeps every page's bytes (for tests and tools); the build's sink is the
-    output writer, which stages each page as it comes and keeps only its digest."""
+@dataclass(frozen=True)
+class RenderSetup:
+    """What a worker needs to make the build's Jinja environment for itself: picklable, so
+    that a spawned worker gets it as an argument (a forked one has it already)."""
 
-    def __init__(self):
-        self.files: dict[str, bytes] = {}
+    template_dirs: tuple[Path, ...]
+    config: SiteConfig
+    years: tuple[int, ...]
+    dev_overlay: str = ""
 
-    def put(self, path: str, data: bytes) -> bytes:
-        return data
-
-    def record(self, path: str, receipt: bytes) -> None:
-        self.files[path] = receipt
-
-    def add(self, path: str, data: bytes) -> None:
-        self.record(path, self.put(path, data))
-
-    def keep_all(self, items: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
-        return items
+    def environment(self) -> Environment:
+        return _new_environment(list(self.template_dirs), self.config, self.years, self.dev_overlay)
 
 
-def _render_chunk(bounds: tuple[int, int]):
-    env, pages, sink = _WORK
+_WORKER: tuple | None = None  # (environment, pages or None, stager): set in each worker by _start_worker
+
+
+def _start_worker(setup: RenderSetup, pages: list[Page] | None, stager: Stager) -> None:
+    global _WORKER
+    _WORKER = (setup.environment(), pages, stager)
+
+
+def _render_chunk(task: tuple[int, list[Page] | None]):
+    """Render one chunk and stage its files; the pages come with the task (spawn) or are
+    the worker's own copy of the parent's (fork), from `start` on."""
+    assert _WORKER is not None, "_start_worker runs first in every worker"
+    env, inherited, stager = _WORKER
+    start, pages = task
+    chunk = pages if pages is not None else inherited[start:start + CHUNK]
     receipts = []
-    for page in pages[bounds[0]:bounds[1]]:
+    for page in chunk:
         try:
-            receipts.append(sink.put(urls.output_file(page.path), render_page(env, page)))
+            receipts.append(stager.put(urls.output_file(page.path), render_page(env, page)))
         except RenderError as error:
             return ("error", page.path, error.template, error.line, error.message)
-    return ("ok", receipts)
+    return ("ok", receipts, os.getpid())
 
 
 class ParallelRender:
-    """Pages rendered on every core by forked workers, which inherit the environment, the
-    pages and the sink. A worker hands each page to the sink itself (the build's writer
-    stages it) and sends back only the sink's receipt, in order. Started before, and
-    collected after, the work the main process does meanwhile (the search index)."""
+    """Pages rendered on every core by worker processes. Each worker makes its own Jinja
+    environment from a RenderSetup, renders its chunks and stages each page itself (the
+    writer's Stager), and sends back only the receipts, in order, which the parent records
+    in the writer. Under fork the workers inherit the page list; under spawn each chunk's
+    pages travel with it. Started before, and collected after, the work the main process
+    does meanwhile (the search index)."""
 
-    def __init__(self, env: Environment, pages: list[Page], sink, workers: int):
-        global _WORK
-        self.pages, self.sink = pages, sink
-        _WORK = (env, pages, sink)
-        chunks = [(start, min(start + CHUNK, len(pages))) for start in range(0, len(pages), CHUNK)]
-        self.pool = multiprocessing.get_context("fork").Pool(workers)
-        _WORK = None  # the workers have their copy; the parent keeps no extra reference
-        self.results = self.pool.imap(_render_chunk, chunks)
+    def __init__(self, setup: RenderSetup, pages: list[Page], writer: OutputWriter, workers: int):
+        self.pages, self.writer = pages, writer
+        self.worker_pids: set[int] = set()  # which processes rendered, for the tests
+        context = parallel.context()
+        inherit = context.get_start_method() == "fork"
+        # Under fork the pool's arguments are not pickled: the workers simply have them.
+        self.pool = context.Pool(workers, initializer=_start_worker,
+                                 initargs=(setup, pages if inherit else None, writer.stager()))
+        tasks = [(start, None if inherit else pages[start:start + CHUNK]) for start in range(0, len(pages), CHUNK)]
+        self.results = self.pool.imap(_render_chunk, tasks)
         self.pool.close()  # the workers exit as soon as the last chunk is done
 
     def collect(self, progress=None) -> None:
@@ -279,8 +288,9 @@ class ParallelRender:
                     page = next(p for p in self.pages if p.path == path)
                     raise RenderError(page, template, line, message)
                 for receipt in result[1]:
-                    self.sink.record(urls.output_file(self.pages[done].path), receipt)
+                    self.writer.record(urls.output_file(self.pages[done].path), receipt)
                     done += 1
+                self.worker_pids.add(result[2])
                 if progress:
                     progress(done, len(self.pages))
         finally:
@@ -291,16 +301,8 @@ class ParallelRender:
         self.pool.join()
 
 
-def usable_cores() -> int:
-    """Cores this process may use (at most 8), or 1 where workers cannot be forked."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return min(cores, 8)
-
-
 def worker_count(pages: int) -> int:
-    return usable_cores() if pages >= PARALLEL_FROM else 1
+    return parallel.usable_cores() if pages >= PARALLEL_FROM else 1
 
 
 class SerialRender:
@@ -321,7 +323,7 @@ class SerialRender:
             previous = last.get(page.path)
             # The very page object of the last build (the pages memo kept it) is unchanged
             # when its template and the globals are: no need to compare its context.
-            if previous is not None and previous[2] is page and cache.template_unchanged(env, page.template, shared):
+            if previous is not None and previous[2] is page and cache is not None and cache.template_unchanged(env, page.template, shared):
                 fresh[page.path] = previous
                 kept.append((previous[3], previous[1]))
                 continue
@@ -350,18 +352,12 @@ class SerialRender:
         pass
 
 
-def start_rendering(env: Environment, pages: list[Page], sink, cache: RenderCache | None = None) -> ParallelRender | SerialRender:
-    """Rendering into `sink` on every core when there are many pages and no cache to consult
-    (workers start now, so the caller can do other work before collect()); else in this
-    process."""
+def start_rendering(env: Environment, pages: list[Page], writer: OutputWriter, cache: RenderCache | None = None,
+                    setup: RenderSetup | None = None) -> ParallelRender | SerialRender:
+    """Rendering into `writer` on every core when there are many pages and no cache to
+    consult (workers start now, so the caller can do other work before collect()); else in
+    this process. `setup` is how the workers make `env` again (without it: one process)."""
     workers = worker_count(len(pages))
-    if cache is None and workers > 1:
-        return ParallelRender(env, pages, sink, workers)
-    return SerialRender(env, pages, sink, cache)
-
-
-def render_pages(env: Environment, pages: list[Page], progress=None, cache: RenderCache | None = None) -> dict[str, bytes]:
-    """Every page's bytes by output file. Raises RenderError on the first failing page."""
-    sink = Collected()
-    start_rendering(env, pages, sink, cache).collect(progress)
-    return sink.files
+    if cache is None and setup is not None and workers > 1:
+        return ParallelRender(setup, pages, writer, workers)
+    return SerialRender(env, pages, writer, cache)

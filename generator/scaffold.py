@@ -16,7 +16,6 @@ import yaml
 from generator.messages import message
 from generator.schema import PLAN_MONTHS
 from generator.tables import CODE, TABLE_KINDS, TEXT
-from generator.messages import message
 from generator.yamlsource import Mark, YamlSyntaxError, parse, plain
 
 KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")

@@ -13,17 +13,15 @@ from array import array
 from decimal import Decimal
 
 from generator.diagnostics import Location, Report
-from generator.messages import message
 from generator.indicators import parse_value
+from generator.loader import Undecodable
 from generator.messages import message
 from generator.model import (
-    FieldLocations,
     Acknowledgement,
     CheckSettings,
     DownloadSettings,
-    Department,
-    Disclosure,
     Explanation,
+    FieldLocations,
     GoalItem,
     Goals,
     Indicator,
@@ -36,8 +34,6 @@ from generator.model import (
     Table,
     Term,
 )
-from generator.loader import Undecodable
-from generator.messages import message
 from generator.tables import CODE, NUMBER, TEXT, TableKind
 from generator.yamlsource import Mapping, Mark, Scalar, Sequence, YamlSyntaxError, parse
 
@@ -106,7 +102,7 @@ class FileReader:
     def warning(self, mark, message: str, rule: str, field: str = "") -> None:
         self.report.warning(self.at(mark), message, rule, field)
 
-    def parse(self, text: str | None):
+    def parse(self, text: str | Undecodable | None):
         """The file's root node, or None after reporting why it cannot be read."""
         if isinstance(text, Undecodable):
             hint = message("encoding.gb18030-hint") if text.gb18030 else ""
@@ -125,7 +121,7 @@ class FileReader:
             self.unreadable = True
             return None
 
-    def root(self, text: str | None, allowed, required=()) -> Mapping | None:
+    def root(self, text: str | Undecodable | None, allowed, required=()) -> Mapping | None:
         """The file's top-level mapping; None (reported once) when it cannot be read."""
         node = self.parse(text)
         if node is None and self.unreadable:
@@ -267,7 +263,7 @@ def _number_problem(text: str, places: int | None, signed: bool) -> str | None:
     return None
 
 
-def read_site_config(path: str, text: str | None, report: Report) -> SiteConfig | None:
+def read_site_config(path: str, text: str | Undecodable | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
     allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls",
                "intro", "sponsor", "site_code", "icp", "police_record", "government_mark", "downloads")
@@ -342,10 +338,12 @@ def _read_check_settings(reader: FileReader, root: Mapping) -> CheckSettings:
     tolerance = reader.number(checks, "tolerance", "checks")
     tables = reader.text_list(checks, "required_tables", "checks")
     sections = reader.text_list(checks, "required_sections", "checks")
-    for key, known, what in (("required_tables", TABLE_KINDS, message("schema.what-table")), ("required_sections", SECTION_IDS, message("schema.what-section"))):
+    lists = (("required_tables", TABLE_KINDS, message("schema.what-table")), ("required_sections", SECTION_IDS, message("schema.what-section")))
+    for key, known, what in lists:
         for index, item in enumerate(reader.sequence(checks, key, "checks")):
             if isinstance(item, Scalar) and not item.is_null and item.text.strip() not in known:
-                reader.error(item.mark, message("schema.unknown-in-list", what=what, name=item.text.strip(), key=key), "schema.choice", f"checks.{key}[{index}]")
+                problem = message("schema.unknown-in-list", what=what, name=item.text.strip(), key=key)
+                reader.error(item.mark, problem, "schema.choice", f"checks.{key}[{index}]")
     defaults = CheckSettings()
     return CheckSettings(
         tolerance=tolerance if tolerance is not None else defaults.tolerance,
@@ -378,7 +376,8 @@ def _read_rule_settings(reader: FileReader, checks: Mapping) -> tuple[tuple[str,
         value = rules.get(key)
         setting = value.text.strip() if isinstance(value, Scalar) else ""
         if setting not in SETTINGS:
-            reader.error(getattr(value, "mark", key_mark), message("settings.rule-setting", rule=key, found=setting, allowed=", ".join(SETTINGS)), "schema.choice", field)
+            problem = message("settings.rule-setting", rule=key, found=setting, allowed=", ".join(SETTINGS))
+            reader.error(getattr(value, "mark", key_mark), problem, "schema.choice", field)
             continue
         found.append((key, setting))
     return tuple(found)
@@ -478,7 +477,7 @@ def read_table(kind: TableKind, path: str, text: str | None, report: Report) -> 
             row = reader.mapping(row_node, field, kind.keys)
             if row is None:
                 continue
-            cells = []
+            cells: list[str | Decimal | None] = []
             for column in kind.columns:
                 if column.kind in (TEXT, CODE):
                     cells.append(reader.text(row, column.key, field) or None)
@@ -541,7 +540,7 @@ def read_goals(path: str, text: str | None, report: Report) -> Goals | None:
         if item is not None:
             texts = (reader.text(item, key, field) for key in ("title", "goal", "indicator"))
             lines = (_text_line(item.get("goal")), _text_line(item.get("indicator")))
-            items.append(GoalItem(*texts, where=reader.at(item.mark), lines=lines))
+            items.append(GoalItem(*texts, where=reader.at(item.mark), lines=lines))  # type: ignore[misc, arg-type]  # three texts
     measures = [item for item in reader.sequence(root, "measures", "") if isinstance(item, Scalar) and not item.is_null]
     return Goals(
         overall=reader.text(root, "overall", ""),
@@ -659,9 +658,5 @@ def _read_indicators(reader: FileReader, root: Mapping) -> tuple[Indicator, ...]
         row = reader.mapping(node, field, _INDICATOR_KEYS, required=("level1", "level2", "name"))
         if row is not None:
             values = [reader.text(row, key, field) for key in _INDICATOR_KEYS]
-            indicators.append(Indicator(*values, where=reader.at(row.mark), parsed=parse_value(values[4])))
+            indicators.append(Indicator(*values, where=reader.at(row.mark), parsed=parse_value(values[4])))  # type: ignore[misc, arg-type]
     return tuple(indicators)
-
-
-def make_department(head: dict, disclosures: tuple[Disclosure, ...]) -> Department:
-    return Department(disclosures=disclosures, **head)

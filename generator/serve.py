@@ -284,7 +284,8 @@ class Housekeeping:
     def tick(self) -> None:
         self.site.make_sure_output_exists()
         if tuple(path.exists() for path in self.site.watched_paths()) != self.present:
-            self.watcher.stop()
+            if self.watcher is not None:
+                self.watcher.stop()
             self.start_watching()
             self.rebuilds.report(None)
 

@@ -126,7 +126,7 @@ class ReloadSocket(LiveReloadHandler):
         self.policy = policy
 
     def check_origin(self, origin: str) -> bool:
-        return self.policy.allows_origin(origin)
+        return self.policy is not None and self.policy.allows_origin(origin)
 
 
 def reload_browsers() -> None:
@@ -142,7 +142,7 @@ def reload_browsers() -> None:
 class SiteFiles(web.StaticFileHandler):
     """The built site under its base path; the site's 404 page for anything else."""
 
-    def initialize(self, site: Previewed):
+    def initialize(self, site: Previewed):  # type: ignore[override]  # tornado passes the route's keywords
         self.site = site
         super().initialize(path=str(site.output), default_filename="index.html")
 

@@ -6,8 +6,8 @@ Pure functions from the model to plain data; the templates only loop over what t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
+from generator.figures import figure  # re-exported: the templates call views.figure
 from generator.model import Department, Disclosure, Project, Table
 from generator.tables import MONEY, NUMBER
 
@@ -18,15 +18,6 @@ DEFAULT_WORDS = {
     "table_title": "表{number} {title}",
     "note_row": "第 {row} 行",
 }
-
-
-def figure(value) -> str:
-    """A number exactly as published: Decimal keeps its digits (1290.10 stays 1290.10)."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +49,7 @@ class TableView:
     rows: tuple[tuple[BodyCell, ...], ...]
     note: str
     empty: bool
-    notes: tuple["Note", ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +191,7 @@ def _headers(grouped: bool, column_id: str, group_id: str | None) -> str:
 def _level(table: Table, row) -> int:
     if "code" not in table.kind.keys:
         return 0
-    code = table.value(row, "code") or ""
+    code = str(table.value(row, "code") or "")
     return {3: 1, 5: 2, 7: 3}.get(len(code), 0)
 
 
@@ -261,7 +252,7 @@ class Headline:
     project_budget_sum: str
 
 
-_HEADLINES: dict[int, tuple[Disclosure, "Headline"]] = {}  # id → (the disclosure, kept alive, its headline)
+_HEADLINES: dict[int, tuple[Disclosure, Headline]] = {}  # id → (the disclosure, kept alive, its headline)
 
 
 def headline(disclosure: Disclosure) -> Headline:
@@ -337,7 +328,7 @@ def year_entry(dept: Department, disclosure: Disclosure) -> YearEntry:
 
 
 def indicator_columns(project: Project) -> tuple[str, ...]:
-    columns = ("description", "value")
+    columns: tuple[str, ...] = ("description", "value")
     if any(indicator.basis for indicator in project.indicators):
         columns += ("basis",)
     return columns
@@ -371,7 +362,8 @@ def region_groups(cards: tuple[DepartmentCard, ...], region_path) -> tuple[Regio
     groups: dict[str, list[DepartmentCard]] = {}
     for card in cards:
         groups.setdefault(card.region, []).append(card)
-    return tuple(RegionGroup(name, region_path(name) if name else "", tuple(found)) for name, found in sorted(groups.items(), key=lambda item: (item[0] == "", item[0])))
+    in_order = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))  # departments without a region last
+    return tuple(RegionGroup(name, region_path(name) if name else "", tuple(found)) for name, found in in_order)
 
 
 def portal_figures(site) -> PortalFigures:

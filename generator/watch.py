@@ -32,7 +32,7 @@ class SourceWatcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="disclose-watch", daemon=True)
 
-    def start(self) -> "SourceWatcher":
+    def start(self) -> SourceWatcher:
         self._thread.start()
         return self
 

@@ -103,7 +103,7 @@ class StatIndex:
     files: dict[str, tuple[int, int]]
 
     @classmethod
-    def load(cls, path: Path | None) -> "StatIndex | None":
+    def load(cls, path: Path | None) -> StatIndex | None:
         if path is None:
             return None
         try:
@@ -206,7 +206,7 @@ def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:
 
 
 def _manifest_line(path: str, entry: Entry) -> bytes:
-    return f"{entry.digest} {entry.size} {path}\n".encode("utf-8")
+    return f"{entry.digest} {entry.size} {path}\n".encode()
 
 
 def manifest_bytes(manifest: Manifest) -> bytes:
@@ -463,6 +463,45 @@ class Kept:
     reason: str  # "foreign" or "changed"
 
 
+# What staging one file reports back: its digest, whether it was written (False when the old
+# output verifiably holds it), and the compressed copies written beside it as (path, digest).
+Receipt = tuple[str, bool, tuple[tuple[str, str], ...]]
+
+
+class Stager:
+    """Stages files (and their compressed copies) into a writer's staging folder, skipping
+    those the old output verifiably holds: the part of OutputWriter.put that runs in render
+    workers. Picklable (a spawned worker receives it); it keeps no memo."""
+
+    def __init__(self, staging: Path, reusable: dict[str, str], compress: bool):
+        self.staging = staging
+        self.reusable = reusable  # path → digest of the old output's verified files
+        self.compress = compress
+        self.made: set[str] = set()  # folders made by this process
+
+    def put(self, path: str, data: bytes) -> Receipt:
+        return self.stage(path, data, _digest(data))
+
+    def stage(self, path: str, data: bytes, digest: str) -> Receipt:
+        """Write `data` unless the old output holds it (copies included); (digest, staged,
+        the copies' (path, digest) when staged)."""
+        copies = _siblings(path) if self.compress else ()
+        if self.reusable.get(path) == digest and all(copy in self.reusable for copy in copies):
+            return digest, False, ()
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(self.staging / folder, exist_ok=True)
+            self.made.add(folder)
+        with open(self.staging / path, "wb") as handle:
+            handle.write(data)
+        staged = []
+        for copy, packed in compressed_copies(path, data) if self.compress else ():
+            with open(self.staging / copy, "wb") as handle:
+                handle.write(packed)
+            staged.append((copy, _digest(packed)))
+        return digest, True, tuple(staged)
+
+
 class OutputWriter:
     """Takes the finished files one by one (from this process or from render workers) into
     a staging folder beside the output, and puts them in place at commit().
@@ -497,9 +536,10 @@ class OutputWriter:
         self.manifest: dict[str, str] = {}  # path → digest of the new site
         self.changed: list[str] = []
         self.kept: list[Kept] = []
-        self._made: set[str] = set()
+        self._stager = Stager(self.staging, self.reusable, compress)
+        self._made = self._stager.made  # the folders staged here, which _link_unchanged need not make
 
-    def put(self, path: str, data: bytes) -> tuple[str, bool, tuple[tuple[str, str], ...]]:
+    def put(self, path: str, data: bytes) -> Receipt:
         """Stage one file (and its compressed copies) if it changed; (digest, staged, the
         copies' (path, digest) when staged)."""
         known = self.memo.files.get(path) if self.memo is not None else None
@@ -510,23 +550,14 @@ class OutputWriter:
             digest = _digest(data)
             if self.memo is not None:
                 self.fresh_memo[path] = (data, digest)
-        copies = _siblings(path) if self.compress else ()
-        if self.reusable.get(path) == digest and all(copy in self.reusable for copy in copies):
-            return digest, False, ()
-        folder = path.rpartition("/")[0]
-        if folder not in self._made:
-            os.makedirs(self.staging / folder, exist_ok=True)
-            self._made.add(folder)
-        with open(self.staging / path, "wb") as handle:
-            handle.write(data)
-        staged = []
-        for copy, packed in compressed_copies(path, data) if self.compress else ():
-            with open(self.staging / copy, "wb") as handle:
-                handle.write(packed)
-            staged.append((copy, _digest(packed)))
-        return digest, True, tuple(staged)
+        return self._stager.stage(path, data, digest)
 
-    def record(self, path: str, receipt: tuple[str, bool, tuple[tuple[str, str], ...]]) -> None:
+    def stager(self) -> Stager:
+        """What a worker process needs to put() files into this writer's staging folder (a
+        build with no memo: the command line's); its receipts go to record() here."""
+        return Stager(self.staging, self.reusable, self.compress)
+
+    def record(self, path: str, receipt: Receipt) -> None:
         digest, staged, copies = receipt
         self.manifest[path] = digest
         if staged:

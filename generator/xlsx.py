@@ -53,7 +53,7 @@ class _Styles:
         cell._style = type(cell._style)()
 
     def apply(self, cell, name: str) -> None:
-        cell._style = type(self.arrays[name])(self.arrays[name])
+        cell._style = type(self.arrays[name])(self.arrays[name])  # type: ignore[call-arg]  # a StyleArray copies an array
 
 
 def _merge(sheet, first_row: int, first_col: int, last_row: int, last_col: int) -> None:

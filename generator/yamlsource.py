@@ -14,6 +14,7 @@ import yaml
 
 from generator.messages import message, translated
 
+_Base: type
 try:  # the C parser is much faster; the pure-Python one gives the same tree
     _Base = yaml.CBaseLoader
 except AttributeError:  # pragma: no cover - libyaml missing
@@ -93,7 +94,7 @@ _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-_DEEP_LINE = re.compile(r"^[ \t?:-]{%d}" % MAX_DEPTH, re.M)
+_DEEP_LINE = re.compile(r"^[ \t?:-]{" + str(MAX_DEPTH) + "}", re.M)
 
 
 def _may_be_deep(text: str) -> bool:
@@ -188,6 +189,7 @@ def _convert(node, done: dict) -> Node:
     if id(node) in done:
         return done[id(node)]
     mark = _mark(node.start_mark)
+    converted: Node
     if isinstance(node, yaml.ScalarNode):
         converted = Scalar(node.value, mark, quoted=node.style in _QUOTED)
     elif isinstance(node, yaml.SequenceNode):

@@ -18,4 +18,8 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm install --no-audit --no-fund --loglevel=error
 fi
 
+# Lint and types first (settings in pyproject.toml); either failing fails the run.
+python3 -m ruff check generator
+python3 -m mypy generator
+
 python3 -m pytest "$@"

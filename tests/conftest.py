@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ import yaml
 from generator.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
+# REGENERATE=1 rewrites the expected files (tests/golden, tests/invalid/*/expected*.txt)
+# from what the code now gives; review the diff before committing it.
+REGENERATE = os.environ.get("REGENERATE") == "1"
 SEEDS = ROOT / "tests" / "seeds"  # copies of ../shared/seeds, so a lone clone tests itself
 
 

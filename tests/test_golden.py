@@ -2,17 +2,18 @@
 
 When a template or the content changes on purpose, regenerate and review the diff:
 
-    REGENERATE_GOLDEN=1 python -m pytest tests/test_golden.py
+    REGENERATE=1 python -m pytest tests/test_golden.py
     git diff tests/golden/
 """
 
 from __future__ import annotations
 
 import difflib
-import os
 from pathlib import Path
 
 import pytest
+
+from conftest import REGENERATE
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGES = {
@@ -33,7 +34,7 @@ def test_page_matches_golden(sample_build, golden_name):
     _, output = sample_build
     built = (output / PAGES[golden_name]).read_text(encoding="utf-8")
     golden = GOLDEN / golden_name
-    if os.environ.get("REGENERATE_GOLDEN"):
+    if REGENERATE:
         golden.write_text(built, encoding="utf-8")
     expected = golden.read_text(encoding="utf-8")
     if built != expected:

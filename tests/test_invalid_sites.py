@@ -5,7 +5,7 @@ Chinese (the default); expected.en.txt holds the same with `--lang en`.
 
 To rewrite the expected files after an intended change of a message or a rule:
 
-    REGENERATE_EXPECTED=1 python -m pytest tests/test_invalid_sites.py
+    REGENERATE=1 python -m pytest tests/test_invalid_sites.py
 
 Regenerated files must be reviewed line by line before they are committed: they are the
 specification of what an editor sees, and a regenerated file passes whatever it says.
@@ -14,17 +14,16 @@ specification of what an editor sees, and a regenerated file passes whatever it 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import REGENERATE
 from generator.cli import main
 
 CASES_DIR = Path(__file__).resolve().parent / "invalid"
 CASES = sorted(p.name for p in CASES_DIR.iterdir() if (p / "site.yaml").is_file())
-REGENERATE = os.environ.get("REGENERATE_EXPECTED") == "1"
 
 def place(case: str, tmp_path: Path) -> Path:
     """The case folder (the cases hold no themes: the built-in one is used)."""

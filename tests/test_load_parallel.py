@@ -9,7 +9,7 @@ import pytest
 import generator.load_parallel as load_parallel
 from generator.build import load_site
 from generator.diagnostics import Report
-from generator.render import usable_cores
+from generator.parallel import START_METHOD_VARIABLE, usable_cores
 
 from conftest import ROOT, copy_portal
 
@@ -27,8 +27,10 @@ def _portals():
     yield from sorted(path for path in INVALID.iterdir() if (path / "site.yaml").is_file())
 
 
+@pytest.mark.parametrize("method", ["fork", "spawn"])
 @pytest.mark.parametrize("source", list(_portals()), ids=lambda path: path.name)
-def test_parallel_load_equals_one_process(source, tmp_path, monkeypatch):
+def test_parallel_load_equals_one_process(source, method, tmp_path, monkeypatch):
+    monkeypatch.setenv(START_METHOD_VARIABLE, method)
     root = copy_portal(source, tmp_path / "portal")
     if usable_cores() < 2:
         pytest.fail("this machine has one core: the parallel path cannot be tested")

@@ -1,6 +1,6 @@
 """Nothing in build or serve assumes Linux: on a platform without fork (Windows; macOS's
-default), without inotify and without os.sched_getaffinity, builds are the same (in one
-process) and the dev server starts, watches and rebuilds."""
+default), without inotify and without os.sched_getaffinity, builds are the same (their
+workers spawned) and the dev server starts, watches and rebuilds."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import ROOT, copy_portal, tiny_content, write_yaml
-from generator import load_parallel, render
+from generator import load_parallel, parallel, render
 from generator.build import build
 
 # What a platform without fork and inotify looks like to Python, put in place before the
@@ -65,9 +65,12 @@ def without_fork(monkeypatch):
     monkeypatch.setattr(load_parallel, "PARALLEL_LOAD_FROM", 1)
 
 
-def test_without_fork_the_build_runs_in_one_process_and_is_the_same(without_fork, sample_build, tmp_path):
-    assert render.usable_cores() == 1
-    assert load_parallel.can_load_in_parallel(ROOT) is None
+def test_without_fork_the_build_spawns_its_workers_and_is_the_same(without_fork, sample_build, tmp_path, monkeypatch):
+    monkeypatch.delenv(parallel.START_METHOD_VARIABLE, raising=False)
+    monkeypatch.setattr(load_parallel, "usable_cores", lambda: 2)  # as on any machine with two cores
+    monkeypatch.setattr(render, "worker_count", lambda pages: 2)
+    assert parallel.start_method() == "spawn"
+    assert load_parallel.can_load_in_parallel(ROOT) is not None
     build(ROOT, tmp_path / "site")
     assert digest_tree(tmp_path / "site") == digest_tree(sample_build[1])
 

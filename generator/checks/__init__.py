@@ -22,9 +22,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from generator.checks import arithmetic, completeness, crosstable, projects, prose
 from generator.checks import (
-    amounts_in_words, goals_vs_indicators, indicator_kinds, placeholders, procurement, wording, years,
+    amounts_in_words,
+    arithmetic,
+    completeness,
+    crosstable,
+    goals_vs_indicators,
+    indicator_kinds,
+    placeholders,
+    procurement,
+    projects,
+    prose,
+    wording,
+    years,
 )
 from generator.diagnostics import Diagnostic, Report, Severity
 from generator.messages import message

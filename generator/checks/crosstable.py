@@ -51,8 +51,8 @@ def check(dept, disclosure: Disclosure, settings, tolerance):
         yield from _agree("cross.basic-total", basic, _total_row(basic), "total", general, _total_row(general), "basic", tolerance)
     if three and basic:
         for three_name, code in (("公务接待费", "30217"), ("公务用车运行维护费", "30231")):
-            three_row = _row_by(three, lambda r: _plain(three.value(r, "name")).endswith(three_name))
-            basic_row = _row_by(basic, lambda r: basic.value(r, "code") == code)
+            three_row = _row_by(three, lambda r, name=three_name: _plain(three.value(r, "name")).endswith(name))
+            basic_row = _row_by(basic, lambda r, code=code: basic.value(r, "code") == code)
             if three_row is not None:
                 yield from _agree("cross.three-public", three, three_row, "total", basic, basic_row, "total", tolerance, zero_if_missing=True)
     if spending and disclosure.projects:

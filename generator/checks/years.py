@@ -9,8 +9,15 @@ import re
 
 from generator.checks.common import problem
 from generator.checks.texts import (
-    EXPLANATION, GOALS, INDICATOR_DESCRIPTION, INDICATOR_VALUE, PROJECT_GOAL, PURPOSE,
-    disclosure_texts, quote, sentences,
+    EXPLANATION,
+    GOALS,
+    INDICATOR_DESCRIPTION,
+    INDICATOR_VALUE,
+    PROJECT_GOAL,
+    PURPOSE,
+    disclosure_texts,
+    quote,
+    sentences,
 )
 from generator.diagnostics import Severity
 from generator.indicators import DATE, PERIOD, years_in

@@ -65,8 +65,9 @@ def content_files(imported: Imported, path: Path, dept: str, year: str, new_depa
     already gave (existing disclosure.yaml) is kept where the document prints none."""
     files = {f"{year}/{rel}": data for rel, data in imported.files.items()}
     disclosure = dict(imported.files.get("disclosure.yaml") or {})
-    if not disclosure.get("title") and (existing or {}).get("title"):
-        disclosure["title"] = existing["title"]
+    given = (existing or {}).get("title")
+    if not disclosure.get("title") and given:
+        disclosure["title"] = given
     if not disclosure.get("title"):
         disclosure["title"] = Blank(message("importer.blank-comment", field="title"))
         imported.add(f"{path.name}", "importer.no-title", BLANK)
@@ -122,8 +123,8 @@ def import_document(path: Path, source: Path, dept: str, year: str, force: bool 
     try:
         written = write_all(departments, dept, year, texts, force)
     except Refused as refused:
-        for existing in refused.existing:
-            imported.add(str(existing), "importer.exists")
+        for taken in refused.existing:
+            imported.add(str(taken), "importer.exists")
         return Outcome(imported, refused=refused.existing)
     return Outcome(imported, written=written)
 

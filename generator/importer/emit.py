@@ -92,7 +92,7 @@ def _block_text(key: str, text: str, indent: str) -> str:
 
 
 def _mapping(data: dict, indent: str, first_prefix: str | None = None) -> str:
-    out = []
+    out: list[str] = []
     for key, value in data.items():
         if _blank(value):
             continue

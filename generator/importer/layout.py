@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from generator.importer.report import BLANK, SKIPPED, WARNING, Imported
-from generator.tables import MONEY, NUMBER, TEXT, TABLE_KINDS, TableKind
+from generator.importer.report import BLANK, ERROR, SKIPPED, WARNING, Imported
+from generator.tables import MONEY, NUMBER, TABLE_KINDS, TEXT, TableKind
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,7 @@ def display(cell: Cell) -> str:
 
 
 def _stored_number(cell: Cell, kind: str) -> str:
+    assert cell.number is not None  # both callers looked
     try:
         value = Decimal(repr(cell.number)) if isinstance(cell.number, float) else Decimal(cell.number)
     except InvalidOperation:
@@ -446,7 +447,7 @@ def _read_row(kind: TableKind, row: Row, columns: Columns, last_parts: list[str]
             try:
                 record[key] = figure(c, column.kind)
             except FigureError as problem:
-                out.add(c.place, problem.key, **problem.params)
+                out.add(c.place, problem.key, ERROR, **problem.params)
         elif key == "code":
             code = _code_text(c)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator.importer.layout import FigureError, Cell, figure, norm
+from generator.importer.layout import Cell, FigureError, figure, norm
 from generator.importer.report import ERROR, SKIPPED, Imported
 from generator.schema import PLAN_MONTHS
 from generator.tables import MONEY
@@ -200,7 +200,7 @@ class _Fields:
                 try:
                     self.project[field] = figure(Cell(value, place), MONEY)
                 except FigureError as problem:
-                    self.out.add(place, problem.key, **problem.params)
+                    self.out.add(place, problem.key, ERROR, **problem.params)
             else:
                 self.project[field] = value or None
         return took

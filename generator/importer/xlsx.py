@@ -75,8 +75,9 @@ class _Reading:
         grid = sheet_grid(sheet, label)
         title_row, kind = _title(grid, sheet.title)
         first = next((c.text.strip() for row in grid[:2] for c in row if c.text.strip()), "")
-        if kind is None and _TARGET_TITLE.match(first):
-            self.targets.append((label, _TARGET_TITLE.match(first).group(1), _target_rows(grid)))
+        target_title = _TARGET_TITLE.match(first) if kind is None else None
+        if target_title is not None:
+            self.targets.append((label, target_title.group(1), _target_rows(grid)))
             _department(grid, 0, out)
             return
         if kind is None and norm(first) == "项目预算及绩效目标":

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from generator import urls
+from generator.figures import figure
 from generator.model import Department, Disclosure, Site
 from generator.tables import MONEY
-from generator.views import figure, row_header_dom_id, table_title
+from generator.views import row_header_dom_id, table_title
 
 SUMMARY_LENGTH = 240
 SECTION_SUMMARY_LENGTH = 1200  # long enough that a snippet can be centred on a match further in
@@ -81,7 +83,7 @@ def _department(dept: Department) -> SearchDoc:
 
 def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[SearchDoc]:
     page = urls.disclosure(dept.code, disclosure.year)
-    base = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
+    base: dict[str, Any] = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
     goals = disclosure.goals
     goal_text = " ".join([plain_text(goals.overall), *(f"{i.title} {i.goal} {i.indicator}" for i in goals.items)]) if goals else ""
     docs = [

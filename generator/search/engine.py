@@ -10,8 +10,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.search.documents import SearchDoc
 from generator.search import rank
+from generator.search.documents import SearchDoc
 from generator.search.tokens import query_parts, term_positions, tokenize
 
 with warnings.catch_warnings():  # whoosh is frozen upstream and warns on import under new Pythons

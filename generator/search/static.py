@@ -44,7 +44,7 @@ def fnv1a(term: str) -> int:
     return value
 
 
-def _deltas(values: list[int]) -> str:
+def _deltas(values: list[int] | None) -> str:
     """Positions as JSON: delta-encoded, at most MAX_POSITIONS, and 0 for none."""
     if not values:
         return "0"
@@ -175,7 +175,7 @@ class ScopeIndex:
         entries = []
         for term in sorted(self.shard_terms.get(shard, ())):
             data = self.encoded[term]
-            key = f'"{term}"'.encode("utf-8")  # terms are Han or [a-z0-9]: nothing to escape
+            key = f'"{term}"'.encode()  # terms are Han or [a-z0-9]: nothing to escape
             own = f"{self.prefix}b/{self.hashes[term]:08x}.json"
             if len(data) > OWN_FILE_BYTES:
                 entries.append(key + b":1")
@@ -206,8 +206,9 @@ class ScopeIndex:
             self.doc_terms[number] = new_terms
             affected |= old_terms.keys() | new_terms.keys()
             for term in old_terms.keys() & new_terms.keys():
-                if old_terms[term] != new_terms[term] and moved.get(term, []) is not None:
-                    moved.setdefault(term, []).append(number)
+                numbers = moved.setdefault(term, []) if old_terms[term] != new_terms[term] else None
+                if numbers is not None:  # None: the term is encoded whole anyway
+                    numbers.append(number)
             for term in old_terms.keys() ^ new_terms.keys():
                 moved[term] = None  # the term's documents changed: encode it whole
         self.docs = list(docs)
@@ -217,8 +218,9 @@ class ScopeIndex:
             self.shard_bytes -= len(before) if len(before) <= OWN_FILE_BYTES else 0
             if self.by_term.get(term):
                 blocks = self.blocks.get(term)
-                if blocks is not None and moved.get(term) is not None:
-                    for number in moved[term]:
+                numbers = moved.get(term)
+                if blocks is not None and numbers is not None:
+                    for number in numbers:
                         blocks.refresh(self.by_term[term], number)
                     self.encoded[term] = blocks.data()
                 elif term in moved or term not in self.encoded:
@@ -387,7 +389,7 @@ def search_page_info(docs: list[SearchDoc], cache: ExportCache | None = None) ->
 def _search_page_info(docs: list[SearchDoc]) -> dict:
     by_dept = scope_ranges(docs, lambda d: d.dept_code)
     by_year = scope_ranges(docs, lambda d: str(d.year) if d.year else "")
-    names = {}
+    names: dict[str, str] = {}
     for doc in docs:
         names.setdefault(doc.dept_code, doc.dept_name)
     return {

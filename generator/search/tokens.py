@@ -141,7 +141,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     for index, char in enumerate(text or ""):
         for folded in unicodedata.normalize("NFKC", char).lower().translate(table):
             chars.append((folded, index))
-    kept = []
+    kept: list[tuple[str, int]] = []
     for position, (char, index) in enumerate(chars):
         if char in JOINERS and kept and is_han(kept[-1][0]):
             after = position + 1
