@@ -410,7 +410,7 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
             if root not in path.resolve().parents:  # a link out of the project is never published
                 report.error(disclosure.where, message("disclosure.original-outside", name=disclosure.original), "disclosure.original")
                 raise BuildFailed(report)
-            files[urls.original(dept.code, disclosure.year, disclosure.original)] = path.read_bytes()
+            files[urls.original(dept.ref, disclosure.year, disclosure.original)] = path.read_bytes()
     return files
 
 
@@ -424,7 +424,7 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     def make(job) -> dict[str, bytes]:
         return downloads.disclosure_files(job[0], job[1], formats, settings.bundles, workbooks)
 
-    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].ref, job[1].year), (job, formats, settings)))
     if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
     watch.lap(message("timing.open-data"))
