@@ -41,8 +41,10 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
             pages.append(Page(region.path, "region.html", {"region": region, "crumbs": [home, region_crumb]}, region.name))
     fresh = {}
     for dept in site.departments:
+        # a region folder's department sits under its region's page, as its URL does
+        trail = [home, crumb(dept.region, urls.region(dept.region_code))] if dept.region_code else [home]
         dept_crumb = crumb(dept.name, urls.department(dept.ref))
-        pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [home, dept_crumb]}, dept.name))
+        pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [*trail, dept_crumb]}, dept.name))
         head = department_head(dept)
         years = tuple(d.year for d in dept.disclosures)  # for the year switcher
         for index, disclosure in enumerate(dept.disclosures):
@@ -52,7 +54,7 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
             if previous is not None and previous[0] == inputs:
                 found = previous[1]
             else:
-                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb, years, year_before)
+                found = _disclosure_pages(head, disclosure, strings, trail, dept_crumb, years, year_before)
             fresh[(dept.ref, disclosure.year)] = (inputs, found)
             pages.extend(found)
     if memo is not None:
@@ -72,7 +74,7 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     return pages
 
 
-def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict,
+def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, trail: list, dept_crumb: dict,
                       years: tuple[int, ...] = (), year_before: Disclosure | None = None) -> list[Page]:
     """The department-year page (with the department's years, for its year switcher) and its
     project pages. `year_before`: the department's disclosure of the year before this one,
@@ -83,7 +85,7 @@ def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, h
         "department": head,
         "disclosure": disclosure,
         "years": years or (disclosure.year,),
-        "crumbs": [home, dept_crumb, year_crumb],
+        "crumbs": [*trail, dept_crumb, year_crumb],
         "description": feeds.description(head.name, disclosure),
         "charts": charts.disclosure_charts(disclosure),
         "comparison": compare.compare(year_before, disclosure) if year_before is not None else None,
@@ -95,7 +97,7 @@ def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, h
             "department": head,
             "disclosure": disclosure_for_project(disclosure, project),
             "project": project,
-            "crumbs": [home, dept_crumb, year_crumb, crumb(project.name, path)],
+            "crumbs": [*trail, dept_crumb, year_crumb, crumb(project.name, path)],
             "description": project_description(head, disclosure, project),
         }
         pages.append(Page(path, "project.html", project_context, project.name))
