@@ -228,3 +228,74 @@ def test_a_parallel_load_never_splits_a_region_department():
     assert _department_of(f"{root}/content/regions/{ZJK}/departments/306001/2025/disclosure.yaml", root) == f"{ZJK}-306001"
     assert _department_of(f"{root}/content/departments/306001/2025/disclosure.yaml", root) == "306001"
     assert _department_of(f"{root}/content/regions/{ZJK}/region.yaml", root) == ""
+
+
+# ---- the commands: new department / new year / import / search, with a region folder ----
+
+
+def test_new_department_in_a_region_folder_writes_its_region_yaml(make_site, capsys):
+    from generator.cli import main
+
+    root = make_site({"site.yaml": tiny_content()["site.yaml"]})
+    assert main(["new", "department", "306001", "张家口市测试部门", "--region-code", ZJK, "--region", "张家口市", "--source", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"content/regions/{ZJK}/region.yaml" in out and f"content/regions/{ZJK}/departments/306001/department.yaml" in out
+    assert (root / f"content/regions/{ZJK}/region.yaml").read_text(encoding="utf-8") == "name: 张家口市\n"
+    assert "region" not in (root / f"content/regions/{ZJK}/departments/306001/department.yaml").read_text(encoding="utf-8")
+    # the same code in another region is another department
+    assert main(["new", "department", "306001", "唐山市测试部门", "--region-code", TS, "--region", "唐山市", "--source", str(root)]) == 0
+    assert main(["new", "department", "306001", "again", "--region-code", ZJK, "--source", str(root)]) == 1
+    report = Report()
+    site = load_site(root, report)
+    assert not report.errors, report.format_text()
+    assert [d.ref for d in site.departments] == [f"{TS}-306001", f"{ZJK}-306001"]
+
+
+@pytest.mark.parametrize("code", ["13070", "１３０７００", "../130", "1307001"])
+def test_new_department_refuses_a_region_code_that_is_not_six_ascii_digits(make_site, capsys, code):
+    from generator.cli import main
+
+    root = make_site({"site.yaml": tiny_content()["site.yaml"]})
+    assert main(["new", "department", "306001", "测试部门", "--region-code", code, "--source", str(root)]) == 1
+    assert "行政区划代码" in capsys.readouterr().err
+    assert not (root / "content").exists()
+
+
+def test_new_year_of_a_region_folders_department(built, capsys):
+    from generator.cli import main
+
+    root, _, _ = built
+    capsys.readouterr()
+    assert main(["new", "year", "306001", "2026", "--region-code", TS, "--source", str(root)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"已在 content/regions/{TS}/departments/306001/2026/ 创建 ")
+    assert any(line.startswith("待填写 ") for line in out[1:])
+    assert (root / f"content/regions/{TS}/departments/306001/2026/disclosure.yaml").is_file()
+    assert not (root / f"content/regions/{ZJK}/departments/306001/2026").exists()
+
+
+def test_import_into_a_region_folder(make_site, capsys):
+    from conftest import SEEDS
+    from generator.cli import main
+
+    root = make_site({"site.yaml": tiny_content()["site.yaml"], f"content/regions/{ZJK}/region.yaml": {"name": "张家口市"}})
+    seed = SEEDS / "tianjin-kexie-2022.txt"
+    assert main(["import", str(seed), "--department", "569301", "--year", "2022", "--region", ZJK, "--source", str(root)]) == 0
+    department = (root / f"content/regions/{ZJK}/departments/569301/department.yaml").read_text(encoding="utf-8")
+    assert "name: 天津市科学技术协会\n" in department and "region:" not in department
+    assert (root / f"content/regions/{ZJK}/departments/569301/2022/disclosure.yaml").is_file()
+    assert not (root / "content/departments").exists()
+    capsys.readouterr()
+    assert main(["import", str(seed), "--department", "569301", "--year", "2022", "--region", "1307", "--source", str(root)]) == 1
+    assert "1307" in capsys.readouterr().err
+
+
+def test_disclose_search_filters_by_a_region_departments_ref(built, capsys):
+    from generator.cli import main
+
+    root, _, _ = built
+    capsys.readouterr()
+    assert main(["search", "示例项目", "--dept", f"{TS}-306001", "--source", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert f"regions/{TS}/departments/306001/2025/projects/p-nocode/" in out
+    assert f"regions/{ZJK}/" not in out
