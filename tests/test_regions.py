@@ -307,3 +307,20 @@ def test_disclose_search_filters_by_a_region_departments_ref(built, capsys):
     out = capsys.readouterr().out
     assert f"regions/{TS}/departments/306001/2025/projects/p-nocode/" in out
     assert f"regions/{ZJK}/" not in out
+
+
+def test_the_dev_server_follows_a_renamed_region(built):
+    from generator.serve import DevSite
+
+    root, _, _ = built
+    site = DevSite(root, "http://127.0.0.1:0")
+    try:
+        assert site.rebuild(force=True)
+        region = root / f"content/regions/{TS}/region.yaml"
+        region.write_text("name: 唐山市（改）\n", encoding="utf-8")
+        assert site.rebuild(known_change=True, changed={str(region)}) and site.status.ok
+        assert "<h1>唐山市（改）</h1>" in page(site.output, f"regions/{TS}")
+        assert "唐山市（改）" in page(site.output, f"regions/{TS}/departments/306001/2025")
+        assert "唐山市（改）" in page(site.output, "")
+    finally:
+        site.close()
