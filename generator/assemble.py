@@ -221,11 +221,9 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
             message("content.unknown-file"),
             "content.unknown-file",
         )
-    regions: dict[str, dict] = {}
+    regions: dict[str, dict | None] = {}  # None: the file is there but could not be read (reported)
     for code, source in layout.regions.items():
-        region = read(read_region, source, report=report)
-        if region is not None:
-            regions[code] = region
+        regions[code] = read(read_region, source, report=report)
     heads: dict[str, dict] = {}
     for ref, source in layout.heads.items():
         region_code, _, code = ref.rpartition("-")
@@ -275,19 +273,20 @@ def make_departments(heads: dict, disclosures: dict, report: Report, regions: di
             continue
         head = {key: value for key, value in heads[ref].items() if key != "region_where"}
         if region_code and regions is not None:
-            head["region"] = _region_name(heads[ref], regions.get(region_code), region_code, missing_regions, report)
+            head["region"] = _region_name(heads[ref], regions, region_code, missing_regions, report)
         ordered = tuple(sorted(disclosures.get(ref, ()), key=lambda d: d.year, reverse=True))
         departments.append(Department(disclosures=ordered, **head))
     return tuple(departments)
 
 
-def _region_name(head: dict, region: dict | None, code: str, missing: set[str], report: Report) -> str:
+def _region_name(head: dict, regions: dict, code: str, missing: set[str], report: Report) -> str:
     """The name a region folder's department goes by: its region.yaml's. department.yaml
     may repeat it under `region:`, but not name another region."""
-    if region is None:
-        if code not in missing:
-            missing.add(code)
-            report.error(Location(f"content/regions/{code}/region.yaml"), message("content.missing-region"), "content.missing-region")
+    if code not in regions and code not in missing:
+        missing.add(code)
+        report.error(Location(f"content/regions/{code}/region.yaml"), message("content.missing-region"), "content.missing-region")
+    region = regions.get(code)
+    if region is None:  # missing, or unreadable (reported where it is read)
         return head["region"]
     if head["region"] and head["region"] != region["name"]:
         report.error(head["region_where"], message("department.region-mismatch", found=head["region"], name=region["name"], code=code),
