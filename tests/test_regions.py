@@ -325,3 +325,23 @@ def test_the_dev_server_follows_a_renamed_region(built):
         assert "唐山市（改）" in page(site.output, "")
     finally:
         site.close()
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["clean", "with region errors"])
+def test_a_parallel_load_of_a_region_portal_equals_one_process(make_site, monkeypatch, broken):
+    import generator.load_parallel as load_parallel
+
+    files = two_regions()
+    if broken:  # the region.yaml and the departments fall in different runs: still one verdict
+        del files[f"content/regions/{TS}/region.yaml"]
+        head = f"content/regions/{ZJK}/departments/306001/department.yaml"
+        files[head] = dict(files[head], region="唐山市")
+    root = make_site(files)
+    results = []
+    for threshold in (10**9, 1):
+        monkeypatch.setattr(load_parallel, "PARALLEL_LOAD_FROM", threshold)
+        report = Report()
+        results.append((load_site(root, report), [d.format() for d in report.sorted()]))
+    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert results[0] == results[1]
+    assert bool(results[0][1]) == broken
