@@ -241,11 +241,6 @@ class Disclosure:
     region_code: str = ""  # the 行政区划代码 of the region folder it lies in; "" outside any
 
     @property
-    def department_ref(self) -> str:
-        """The department's identity in the portal (see Department.ref)."""
-        return department_ref(self.department_code, self.region_code)
-
-    @property
     def original_is_file(self) -> bool:
         return bool(self.original) and "://" not in self.original
 
