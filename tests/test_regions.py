@@ -4,6 +4,7 @@ their own pages, search results, downloads and rebuilds."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import re
@@ -38,7 +39,7 @@ def two_regions() -> dict:
             if rest == "/department.yaml":
                 data = {key: value for key, value in data.items() if key != "region"}
                 data = dict(data, name=f"{name}测试部门")
-            files[f"content/regions/{region}/departments/306001{rest}"] = data
+            files[f"content/regions/{region}/departments/306001{rest}"] = copy.deepcopy(data)
     for region, name in NAMES.items():
         files[f"content/regions/{region}/region.yaml"] = {"name": name}
     return files
@@ -345,3 +346,20 @@ def test_a_parallel_load_of_a_region_portal_equals_one_process(make_site, monkey
     assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
     assert results[0] == results[1]
     assert bool(results[0][1]) == broken
+
+
+def test_acknowledgements_in_a_region_folder_name_their_files_there(make_site, tmp_path):
+    """acknowledgements.yaml names files relative to its year folder, which for a region's
+    department is under content/regions/: the note lands on that department's page only."""
+    files = two_regions()
+    year = f"content/regions/{ZJK}/departments/306001/2025"
+    del files[f"{year}/tables/three_public.yaml"]["rows"][0]["general_budget"]  # a blank cell, no new figure
+    files[f"{year}/acknowledgements.yaml"] = {"acknowledgements": [
+        {"rule": rule, "file": "tables/three_public.yaml", "field": field, "reason": "原文如此：测试。"}
+        for rule, field in (("table.row-sum", "rows[0].total"), ("three-public.sum", "rows[0].general_budget"))
+    ]}
+    output = tmp_path / "out"
+    result = build(make_site(files), output)
+    assert result.report.diagnostics == [], result.report.format_text()
+    assert "原文如此：测试。" in page(output, f"regions/{ZJK}/departments/306001/2025")
+    assert "原文如此：测试。" not in page(output, f"regions/{TS}/departments/306001/2025")
