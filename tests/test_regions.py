@@ -363,3 +363,25 @@ def test_acknowledgements_in_a_region_folder_name_their_files_there(make_site, t
     assert result.report.diagnostics == [], result.report.format_text()
     assert "原文如此：测试。" in page(output, f"regions/{ZJK}/departments/306001/2025")
     assert "原文如此：测试。" not in page(output, f"regions/{TS}/departments/306001/2025")
+
+
+def test_the_dev_server_takes_in_a_new_region_folder(built):
+    import shutil
+
+    from generator.serve import DevSite
+
+    root, _, _ = built
+    site, fresh = DevSite(root, "http://127.0.0.1:0"), DevSite(root, "http://127.0.0.1:0")
+    try:
+        assert site.rebuild(force=True)
+        shutil.copytree(root / f"content/regions/{TS}", root / "content/regions/130300")
+        (root / "content/regions/130300/region.yaml").write_text("name: 秦皇岛市\n", encoding="utf-8")
+        changed = {str(path) for path in (root / "content/regions/130300").rglob("*")}
+        assert site.rebuild(known_change=True, changed=changed) and site.status.ok
+        assert "<h1>秦皇岛市</h1>" in page(site.output, "regions/130300")
+        assert fresh.rebuild(force=True)
+        tree = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
+        assert tree(site.output) == tree(fresh.output)
+    finally:
+        site.close()
+        fresh.close()
