@@ -228,6 +228,7 @@ class Dept:
     cars: int
     seq: int = 0  # project codes are numbered per department
     prev: dict | None = None  # last year's figures, for 比上年增减
+    folder: str = ""  # where its files go; "" for content/departments/<code>
 
 
 def choose_departments(count: int, seed: int) -> list[tuple[int, int, int]]:
@@ -905,9 +906,9 @@ def project_yaml(dept: Dept, year: int, project: Project, rng: random.Random) ->
 # ---------------------------------------------------------------------------- the site
 
 
-def site_yaml(pages: int, seed: int) -> str:
+def site_yaml(pages: int, seed: int, regions: int = 0) -> str:
     return "\n".join([
-        f"{MARKER} --pages {pages} --seed {seed}",
+        f"{MARKER} --pages {pages} --seed {seed}" + (f" --regions {regions}" if regions else ""),
         "title: 部门预算公开平台（合成数据）",
         "authority: 合成数据测试门户",
         f"base_url: {BASE_URL}",
@@ -918,9 +919,16 @@ def site_yaml(pages: int, seed: int) -> str:
     ]) + "\n"
 
 
+def region_folder(dept: Dept, b: int) -> str:
+    """The department's folder in its city's region folder (named by the city's area code),
+    with a code that is unique only within the region, as budget systems give them: the
+    same bureau is 3xx001 in every city, as two counties can both have a 306001."""
+    return f"content/regions/{dept.area}/departments/3{b + 1:02d}001"
+
+
 def write_department(out: Output, dept: Dept, counts: list[int], seed: int, hugo) -> list[dict]:
     """Every file of one department, its years in order; returns a summary per year."""
-    base = f"content/departments/{dept.code}"
+    base = dept.folder or f"content/departments/{dept.code}"
     out.write(f"{base}/department.yaml", department_yaml(dept))
     summaries = []
     for year, count in zip(YEARS, counts):
@@ -961,32 +969,42 @@ def write_department(out: Output, dept: Dept, counts: list[int], seed: int, hugo
     return summaries
 
 
-def generate(pages: int, out_dir: Path, seed: int = 1, hugo_dir: Path | None = None, quiet: bool = True) -> dict:
-    """Write the portal (and the Hugo site); returns what was written."""
+def generate(pages: int, out_dir: Path, seed: int = 1, hugo_dir: Path | None = None, quiet: bool = True,
+             regions: int = 0) -> dict:
+    """Write the portal (and the Hugo site); returns what was written. `regions`: the
+    departments of the first N cities (in order of area code) go into region folders
+    (content/regions/<area code>/, region-local codes); the others keep content/departments/.
+    The figures are the same either way: only folders and department codes change."""
     started = time.perf_counter()
     departments, counts = plan(pages, random.Random(f"plan:{seed}"))
     prepare(out_dir, "site.yaml")
     out = Output(out_dir)
-    out.write("site.yaml", site_yaml(pages, seed))
+    out.write("site.yaml", site_yaml(pages, seed, regions))
+    in_folders: set[str] = set()  # area codes of the region folders written
     hugo = HugoSite(hugo_dir, pages, seed) if hugo_dir else None
     by_year: dict[int, list[dict]] = {year: [] for year in YEARS}
     listed = []
-    regions = set()  # each has a page
+    region_names = set()  # each has a page
     chosen = choose_departments(departments, seed)
     for index, (p, c, b) in enumerate(chosen):
         dept = make_dept(p, c, b, seed)
+        if dept.area in in_folders or len(in_folders) < regions:
+            if dept.area not in in_folders:
+                in_folders.add(dept.area)
+                out.write(f"content/regions/{dept.area}/region.yaml", f"name: {dept.province}{dept.city}市\n")
+            dept.folder = region_folder(dept, b)
         slots = counts[index * len(YEARS):(index + 1) * len(YEARS)]
         for summary in write_department(out, dept, slots, seed, hugo):
             by_year[summary["year"]].append(summary)
         listed.append((dept.code, dept.name))
-        regions.add(f"{dept.province}{dept.city}市")
+        region_names.add(f"{dept.province}{dept.city}市")
         out.forget_folders()
         if not quiet and (index + 1) % 50 == 0:
             print(f"  {index + 1}/{departments} departments", file=sys.stderr)
     if hugo:
         hugo.finish(listed, by_year)
-    expected = 1 + len(regions) + departments + departments * len(YEARS) + sum(counts) + len(YEARS) + 3
-    return {"departments": departments, "regions": len(regions), "projects": sum(counts), "pages": expected, "files": out.files,
+    expected = 1 + len(region_names) + departments + departments * len(YEARS) + sum(counts) + len(YEARS) + 3
+    return {"departments": departments, "regions": len(region_names), "region_folders": len(in_folders), "projects": sum(counts), "pages": expected, "files": out.files,
             "bytes": out.bytes, "seconds": time.perf_counter() - started}
 
 
@@ -1159,8 +1177,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="project folder to write (site.yaml, content/)")
     parser.add_argument("--hugo", help="also write the same pages as a Hugo site into this folder")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--regions", type=int, default=0,
+                        help="put the departments of the first N cities into region folders (content/regions/<area code>/), "
+                             "with codes unique only within a region (default 0: content/departments/ only)")
     args = parser.parse_args(argv)
-    result = generate(args.pages, Path(args.out), args.seed, Path(args.hugo) if args.hugo else None, quiet=False)
+    result = generate(args.pages, Path(args.out), args.seed, Path(args.hugo) if args.hugo else None, quiet=False,
+                      regions=args.regions)
     print(f"{result['departments']} departments × {len(YEARS)} years, {result['projects']} projects: "
           f"{result['pages']} pages, {result['files']} files, {result['bytes'] / 2**20:.1f} MiB of content "
           f"in {result['seconds']:.1f} s → {args.out}")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from generator.diagnostics import Location, Report
 from generator.loader import SourceFile, Sources
 from generator.messages import message
-from generator.model import Department, Disclosure, Site
+from generator.model import Department, Disclosure, Site, department_folder, department_ref
 from generator.schema import (
     read_acknowledgements,
     read_department_head,
@@ -19,14 +19,19 @@ from generator.schema import (
     read_glossary,
     read_goals,
     read_project,
+    read_region,
     read_site_config,
     read_table,
 )
 from generator.tables import TABLE_KINDS
 
-_DEPT = r"content/departments/(?P<dept>[0-9A-Za-z]+)"
+# A department lies in content/departments/, or in a region folder named by its 行政区划代码
+# (six ASCII digits): department codes are unique only within one region.
+_REGION = r"content/regions/(?P<region>[0-9]{6})"
+_DEPT = r"content/(?:regions/(?P<region>[0-9]{6})/)?departments/(?P<dept>[0-9A-Za-z]+)"
 _YEAR = _DEPT + r"/(?P<year>[0-9]{4})"  # ASCII: ２０２２ is not 2022
 _PATTERNS = (
+    ("region", re.compile(_REGION + r"/region\.yaml")),
     ("department", re.compile(_DEPT + r"/department\.yaml")),
     ("disclosure", re.compile(_YEAR + r"/disclosure\.yaml")),
     ("explanation", re.compile(_YEAR + r"/explanation\.yaml")),
@@ -54,12 +59,32 @@ def _report_foreign_digit(path: str, report: Report) -> bool:
     return False
 
 
+_REGION_FOLDER = re.compile(r"content/regions/(?P<name>[^/]+)/.+")
+
+
+def _report_region_folder(path: str, report: Report, seen: set[str]) -> bool:
+    """A file in a region folder whose name is not a 行政区划代码 (six ASCII digits) is an
+    error, once per folder, not a file the layout does not know."""
+    match = _REGION_FOLDER.fullmatch(path)
+    if match is None or re.fullmatch(r"[0-9]{6}", match["name"]):
+        return False
+    if match["name"] not in seen:
+        seen.add(match["name"])
+        report.error(Location(path), message("dir.region-code", name=match["name"]), "content.region-code")
+    return True
+
+
 @functools.lru_cache(maxsize=1 << 17)  # the dev server classifies every path on every build
 def classify(path: str) -> tuple[str, dict] | None:
     for role, pattern in _PATTERNS:
         match = pattern.fullmatch(path)
         if match:
-            return role, match.groupdict()
+            keys = match.groupdict()
+            region = keys.get("region") or ""
+            keys["region"] = region
+            if "dept" in keys:
+                keys["ref"] = department_ref(keys["dept"], region)
+            return role, keys
     return None
 
 
@@ -113,9 +138,9 @@ def _assemble(sources: Sources, report: Report, read, cache: ReadCache | None = 
         report.error(Location("site.yaml"), message("site.missing"), "site.missing")
         return None
     config = read_site_config(sources.site.path, sources.site.text_or_why(), report)
-    heads, disclosures = assemble_content(sources.content, report, read, cache.years if cache else None,
-                                          cache.layouts if cache else None)
-    departments = make_departments(heads, disclosures, report)
+    heads, disclosures, regions = assemble_content(sources.content, report, read, cache.years if cache else None,
+                                                   cache.layouts if cache else None)
+    departments = make_departments(heads, disclosures, report, regions)
     if config is None:
         return None
     return Site(config, departments)
@@ -128,7 +153,8 @@ class Layout:
     def __init__(self, content):
         self.content = tuple(content)
         self.unknown: list[str] = []
-        self.heads: dict[str, SourceFile] = {}
+        self.heads: dict[str, SourceFile] = {}  # by department ref
+        self.regions: dict[str, SourceFile] = {}  # region.yaml by region code
         self.years: dict[tuple[str, str], list] = defaultdict(list)
         self.where: dict[int, tuple] = {}  # index in content → ("head", dept) or (year key, index in its list)
         for index, source in enumerate(self.content):
@@ -137,12 +163,15 @@ class Layout:
                 self.unknown.append(source.path)
                 continue
             role, keys = found
-            if role == "department":
-                self.heads[keys["dept"]] = source
-                self.where[index] = ("head", keys["dept"])
+            if role == "region":
+                self.regions[keys["region"]] = source
+                self.where[index] = ("region", keys["region"])
+            elif role == "department":
+                self.heads[keys["ref"]] = source
+                self.where[index] = ("head", keys["ref"])
             else:
-                files = self.years[(keys["dept"], keys["year"])]
-                self.where[index] = ((keys["dept"], keys["year"]), len(files))
+                files = self.years[(keys["ref"], keys["year"])]
+                self.where[index] = ((keys["ref"], keys["year"]), len(files))
                 files.append((role, keys, source))
 
     def patched(self, content) -> tuple[Layout, set] | None:
@@ -161,6 +190,8 @@ class Layout:
                 continue
             if where[0] == "head":
                 self.heads[where[1]] = content[index]
+            elif where[0] == "region":
+                self.regions[where[1]] = content[index]
             else:
                 key, position = where
                 role, keys, _ = self.years[key][position]
@@ -171,32 +202,38 @@ class Layout:
 
 
 def assemble_content(content, report: Report, read=_direct, groups: dict | None = None,
-                     layouts: list | None = None) -> tuple[dict, dict]:
-    """The department heads and the disclosures of these content files, by department code
-    (every file of a department must be among them). `groups` and `layouts` (the dev
+                     layouts: list | None = None) -> tuple[dict, dict, dict]:
+    """The department heads and the disclosures of these content files, by department ref
+    (every file of a department must be among them), and the region folders' region.yaml
+    by region code. `groups` and `layouts` (the dev
     server's) keep each year's disclosure, and which file is which, between builds."""
     patched = layouts[0].patched(content) if layouts else None
     layout, touched = patched if patched is not None else (Layout(content), None)
     if layouts is not None:
         layouts[:] = [layout]
+    bad_regions: set[str] = set()
     for path in layout.unknown:
-        if _report_foreign_digit(path, report):
+        if _report_foreign_digit(path, report) or _report_region_folder(path, report, bad_regions):
             continue
         report.warning(
             Location(path),
             message("content.unknown-file"),
             "content.unknown-file",
         )
+    regions: dict[str, dict | None] = {}  # None: the file is there but could not be read (reported)
+    for code, source in layout.regions.items():
+        regions[code] = read(read_region, source, report=report)
     heads: dict[str, dict] = {}
-    for dept, source in layout.heads.items():
-        head = read(read_department_head, source, dept, report=report)
+    for ref, source in layout.heads.items():
+        region_code, _, code = ref.rpartition("-")
+        head = read(read_department_head, source, code, report=report)
         if head is not None:
-            heads[dept] = head
+            heads[ref] = dict(head, region_code=region_code)
 
     disclosures: dict[str, list[Disclosure]] = defaultdict(list)
     fresh_groups = {}
-    for (dept, year), files in sorted(layout.years.items()):
-        key = (dept, year)
+    for (ref, year), files in sorted(layout.years.items()):
+        key = (ref, year)
         previous = groups.get(key) if groups is not None else None
         if previous is not None and (
             key not in touched if touched is not None
@@ -205,31 +242,55 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
             disclosure, found = previous[1], previous[2]  # not one of its files changed
         else:
             local = Report()
-            disclosure = _make_disclosure(dept, int(year), _read_year(files, read, local), local)
+            disclosure = _make_disclosure(ref, int(year), _read_year(files, read, local), local)
             found = tuple(local.diagnostics)
         fresh_groups[key] = (tuple(source for _, _, source in files), disclosure, found)
         report.extend(found)
         if disclosure is not None:
-            disclosures[dept].append(disclosure)
+            disclosures[ref].append(disclosure)
     if groups is not None:
         groups.clear()
         groups.update(fresh_groups)
-    return heads, dict(disclosures)
+    return heads, dict(disclosures), regions
 
 
-def make_departments(heads: dict, disclosures: dict, report: Report) -> tuple[Department, ...]:
+def make_departments(heads: dict, disclosures: dict, report: Report, regions: dict | None = None) -> tuple[Department, ...]:
+    """The departments, by ref. With `regions` (every region.yaml read), a department in a
+    region folder takes the region's name, and a folder without its region.yaml or a
+    department.yaml naming another region is reported; without it (a worker seeing part of
+    the portal) nothing is said of regions."""
     departments = []
-    for dept in sorted(set(heads) | set(disclosures)):
-        if dept not in heads:
+    missing_regions: set[str] = set()
+    for ref in sorted(set(heads) | set(disclosures)):
+        region_code, _, code = ref.rpartition("-")
+        if ref not in heads:
             report.error(
-                Location(f"content/departments/{dept}/department.yaml"),
+                Location(f"{department_folder(code, region_code)}/department.yaml"),
                 message("content.missing-department"),
                 "content.missing-department",
             )
             continue
-        ordered = tuple(sorted(disclosures.get(dept, ()), key=lambda d: d.year, reverse=True))
-        departments.append(Department(disclosures=ordered, **heads[dept]))
+        head = {key: value for key, value in heads[ref].items() if key != "region_where"}
+        if region_code and regions is not None:
+            head["region"] = _region_name(heads[ref], regions, region_code, missing_regions, report)
+        ordered = tuple(sorted(disclosures.get(ref, ()), key=lambda d: d.year, reverse=True))
+        departments.append(Department(disclosures=ordered, **head))
     return tuple(departments)
+
+
+def _region_name(head: dict, regions: dict, code: str, missing: set[str], report: Report) -> str:
+    """The name a region folder's department goes by: its region.yaml's. department.yaml
+    may repeat it under `region:`, but not name another region."""
+    if code not in regions and code not in missing:
+        missing.add(code)
+        report.error(Location(f"content/regions/{code}/region.yaml"), message("content.missing-region"), "content.missing-region")
+    region = regions.get(code)
+    if region is None:  # missing, or unreadable (reported where it is read)
+        return head["region"]
+    if head["region"] and head["region"] != region["name"]:
+        report.error(head["region_where"], message("department.region-mismatch", found=head["region"], name=region["name"], code=code),
+                     "department.region", "region")
+    return region["name"]
 
 
 def _read_year(files: list, read, report: Report) -> dict:
@@ -254,7 +315,7 @@ def _read_year(files: list, read, report: Report) -> dict:
         elif role == "attachment":
             parts.setdefault("attachments", set()).add(keys["name"])
         elif role == "acknowledgements":
-            folder = f"content/departments/{keys['dept']}/{keys['year']}"
+            folder = f"{department_folder(keys['dept'], keys['region'])}/{keys['year']}"
             parts[role] = read(read_acknowledgements, source, folder, report=report)
         else:
             reader = {"explanation": read_explanation, "goals": read_goals, "glossary": read_glossary}[role]
@@ -262,8 +323,9 @@ def _read_year(files: list, read, report: Report) -> dict:
     return parts
 
 
-def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Disclosure | None:
-    folder = f"content/departments/{dept}/{year}"
+def _make_disclosure(ref: str, year: int, parts: dict, report: Report) -> Disclosure | None:
+    region_code, _, dept = ref.rpartition("-")
+    folder = f"{department_folder(dept, region_code)}/{year}"
     if "head" not in parts:
         report.error(Location(f"{folder}/disclosure.yaml"), message("content.missing-disclosure"), "content.missing-disclosure")
         return None
@@ -299,6 +361,7 @@ def _make_disclosure(dept: str, year: int, parts: dict, report: Report) -> Discl
         acknowledgements=parts.get("acknowledgements") or (),
         draft=head.get("draft", False),
         original=original,
+        region_code=region_code,
     )
 
 

@@ -411,7 +411,7 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
             if root not in path.resolve().parents:  # a link out of the project is never published
                 report.error(disclosure.where, message("disclosure.original-outside", name=disclosure.original), "disclosure.original")
                 raise BuildFailed(report)
-            files[urls.original(dept.code, disclosure.year, disclosure.original)] = path.read_bytes()
+            files[urls.original(dept.ref, disclosure.year, disclosure.original)] = path.read_bytes()
     return files
 
 
@@ -422,7 +422,7 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
     workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
     make = functools.partial(downloads.job_files, formats=formats, bundle=settings.bundles, workbooks=workbooks)
-    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].code, job[1].year), (job, formats, settings)))
+    count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].ref, job[1].year), (job, formats, settings)))
     if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
     watch.lap(message("timing.open-data"))

@@ -147,21 +147,23 @@ def cmd_serve(args) -> int:
 
 
 def cmd_new(args) -> int:
+    from generator.model import department_folder
     from generator.scaffold import ScaffoldError, new_department, new_year
 
     root = Path(args.source).resolve()
     level = verbosity(args)
     try:
         if args.what == "year":
-            written = new_year(root, args.dept, args.year)
+            written = new_year(root, args.dept, args.year, args.region_code or "")
         else:
-            written = new_department(root, args.code, args.name, args.region or "")
+            written = new_department(root, args.code, args.name, args.region or "", args.region_code or "")
     except ScaffoldError as error:
         print(message("cli.new-failed", error=error), file=sys.stderr)
         return 1
     report = Report()
+    year_folder = f"{department_folder(args.dept, args.region_code or '')}/{args.year}/" if args.what == "year" else ""
     if args.what == "year" and level > QUIET:
-        print(message("cli.new-year-created", count=len(written), folder=f"content/departments/{args.dept}/{args.year}/"))
+        print(message("cli.new-year-created", count=len(written), folder=year_folder))
     if args.what != "year" or level == VERBOSE:
         for path in sorted(written) if level > QUIET else ():
             print(message("cli.created", path=path.relative_to(root).as_posix()))
@@ -169,7 +171,7 @@ def cmd_new(args) -> int:
     if level == QUIET:
         return 0
     if args.what == "year":
-        print(todo_summary(report, f"content/departments/{args.dept}/{args.year}/"))
+        print(todo_summary(report, year_folder))
     elif report.diagnostics:
         print("\n" + message("cli.still-to-fill"))
         print(report.format_text())
@@ -202,7 +204,7 @@ def todo_summary(report: Report, folder: str) -> str:
     todos = [d for d in mine if d.rule == TODO_RULE]
     parts: dict[str, list[int]] = {}
     for d in todos:
-        relative = d.location.path.split("/", 4)[-1]  # content/departments/CODE/YEAR/<this>
+        relative = d.location.path[len(folder):]  # the part below the year folder
         part = relative.split("/", 1)[0] + "/" if "/" in relative else relative
         files_and_count = parts.setdefault(part, [0, 0])
         files_and_count[0] += 1
@@ -284,12 +286,14 @@ def make_parser() -> argparse.ArgumentParser:
     year_parser = new_commands.add_parser("year", parents=common, help=message("help.new-year"), description=message("help.new-year"))
     year_parser.add_argument("dept", help=message("help.new-dept-code"))
     year_parser.add_argument("year", help=message("help.new-year-year"))
+    year_parser.add_argument("--region-code", help=message("help.new-region-code"))
     year_parser.add_argument("--source", default=".", help=message("help.source"))
     year_parser.set_defaults(run=cmd_new)
     dept_parser = new_commands.add_parser("department", parents=common, help=message("help.new-department"), description=message("help.new-department"))
     dept_parser.add_argument("code", help=message("help.new-code"))
     dept_parser.add_argument("name", help=message("help.new-name"))
     dept_parser.add_argument("--region", help=message("help.new-region"))
+    dept_parser.add_argument("--region-code", help=message("help.new-region-code"))
     dept_parser.add_argument("--source", default=".", help=message("help.source"))
     dept_parser.set_defaults(run=cmd_new)
     from generator.importer.command import add_parser as add_import_parser  # disclose import

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator import urls
-from generator.model import Cell, Department, Disclosure, Project
+from generator.model import Cell, Department, Disclosure, Project, department_ref
 from generator.tables import CODE, MONEY, NUMBER, TEXT, Column
 from generator.views import table_title
 
@@ -44,6 +44,7 @@ CLASSIFICATIONS = {
     "catalogue": ("政府采购品目", "政府采购目录序号"),
     "project": ("项目编码", "预算管理一体化系统的项目编码，含年度"),
     "department": ("部门编码", "本地区预算管理一体化系统中的部门（单位）编码"),
+    "region": ("行政区划代码", "部门所在地区的六位行政区划代码（部门编码只在一个地区内唯一）"),
     "codes": ("分类科目编码", "功能分类 3 位为类、5 位为款、7 位为项；经济分类 3 位为类、5 位为款"),
 }
 
@@ -61,10 +62,11 @@ class DataTable:
     year: int
     classification: str = ""  # for the code column: a key of CLASSIFICATIONS
     facts: tuple[tuple[str, Cell], ...] = ()  # a project's own lines above its indicators
+    region_code: str = ""  # the department's region folder, "" outside any
 
     @property
     def stem(self) -> str:
-        return urls.data_stem(self.department_code, self.year, self.key)
+        return urls.data_stem(department_ref(self.department_code, self.region_code), self.year, self.key)
 
     def header(self, column: Column) -> str:
         """One header row: the multi-level headers joined."""
@@ -84,14 +86,15 @@ def disclosure_tables(dept: Department, disclosure: Disclosure) -> tuple[DataTab
         title = table_title(table.kind)
         found.append(
             DataTable(table.kind.key, title, table.kind.unit, (SEQ,) + table.kind.columns, rows, table.note,
-                      dept.code, dept.name, disclosure.year, _classification(table.kind.key))
+                      dept.code, dept.name, disclosure.year, _classification(table.kind.key), region_code=dept.region_code)
         )
     if disclosure.projects:
         rows = tuple(
             (p.seq, p.code or None, p.name, p.unit or None, p.budget, p.fiscal_funds, p.other_funds)
             for p in disclosure.projects
         )
-        found.append(DataTable("projects", "项目预算及绩效目标", "万元", PROJECT_LIST_COLUMNS, rows, "", dept.code, dept.name, disclosure.year, "project"))
+        found.append(DataTable("projects", "项目预算及绩效目标", "万元", PROJECT_LIST_COLUMNS, rows, "", dept.code, dept.name, disclosure.year,
+                               "project", region_code=dept.region_code))
     return tuple(found)
 
 
@@ -113,7 +116,7 @@ def project_table(dept: Department, disclosure: Disclosure, project: Project) ->
     facts += [(f"绩效目标 {index}", goal) for index, goal in enumerate(project.goals, start=1)]
     return DataTable(
         f"targets-{project.key}", f"{project.name} 项目绩效目标表", "万元", TARGET_COLUMNS, rows, "",
-        dept.code, dept.name, disclosure.year, facts=tuple(facts),
+        dept.code, dept.name, disclosure.year, facts=tuple(facts), region_code=dept.region_code,
     )
 
 

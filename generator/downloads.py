@@ -78,7 +78,8 @@ def _json_value(value: int | Cell):
 def table_json(table: DataTable) -> bytes:
     data = {
         "title": table.title,
-        "department": {"code": table.department_code, "name": table.department_name},
+        "department": {"code": table.department_code, "name": table.department_name,
+                       **({"region_code": table.region_code} if table.region_code else {})},
         "year": table.year,
         "unit": table.unit,
         "columns": [
@@ -148,7 +149,7 @@ def _field(table: DataTable, column) -> dict:
 
 
 def _code_kind(table: DataTable, column) -> str:
-    if column.key in ("department_code", "project_code", "catalogue_code"):
+    if column.key in ("department_code", "project_code", "catalogue_code", "region_code"):
         return column.key.removesuffix("_code")
     if table.key == "codes":
         return "codes"
@@ -192,7 +193,7 @@ def job_files(job: tuple[Department, Disclosure], formats: tuple[str, ...], bund
 def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[str, ...] = FORMATS, bundle: bool = True, workbooks=None) -> dict[str, bytes]:
     """Every download of one department-year page and of its projects' pages, its data
     package and its zip, by output path."""
-    code, year = dept.code, disclosure.year
+    code, year = dept.ref, disclosure.year  # the ref: two regions' 306001 never share a file name
     tables = list(disclosure_tables(dept, disclosure))
     tables += [project_table(dept, disclosure, project) for project in disclosure.projects]
     folder = urls.data_dir(code, year)
@@ -217,7 +218,7 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
         f"disclosure-{code}-{year}".lower(),
         f"{dept.name} {year}年 {disclosure.title}",
         resources,
-        f"{dept.name}（部门编码 {code}）{year} 年部门预算公开的各表，单位：万元。{LICENSE_NOTE}",
+        f"{dept.name}（{_department_words(dept)}）{year} 年部门预算公开的各表，单位：万元。{LICENSE_NOTE}",
     )
     if bundle:
         files[urls.data_bundle(code, year)] = zip_bytes(
@@ -227,6 +228,12 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
 
 
 _MAKERS = {"csv": table_csv, "xlsx": table_xlsx, "json": table_json}
+
+
+def _department_words(dept: Department) -> str:
+    if dept.region_code:
+        return f"行政区划代码 {dept.region_code}，部门编码 {dept.code}"
+    return f"部门编码 {dept.code}"
 
 
 def zip_bytes(members: dict[str, bytes]) -> bytes:
@@ -264,7 +271,8 @@ def classification_codes(dept: Department, disclosure: Disclosure) -> list[tuple
 
 
 def _codes_table(dept: Department, disclosure: Disclosure, rows: list[tuple]) -> DataTable:
-    return DataTable("codes", "本年度各表使用的分类科目编码", "", CODE_COLUMNS, tuple(rows), "", dept.code, dept.name, disclosure.year)
+    return DataTable("codes", "本年度各表使用的分类科目编码", "", CODE_COLUMNS, tuple(rows), "", dept.code, dept.name, disclosure.year,
+                     region_code=dept.region_code)
 
 
 # ---------------------------------------------------------------- the whole site
@@ -274,6 +282,8 @@ BULK_HEAD = (
     Column("department_name", "部门名称", TEXT),
     Column("year", "预算年度", TEXT),
 )
+# A portal that spans regions says each row's region first: codes repeat across regions.
+REGION_HEAD = (Column("region_code", "行政区划代码", CODE),)
 
 
 def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dict[str, bytes]:
@@ -286,15 +296,16 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dic
     costs its own year's rows and the joining of the rest."""
     groups: dict[str, tuple[DataTable, list[bytes]]] = {}
     fresh = {}
+    regions = any(dept.region_code for dept in site.departments)
     for dept in site.departments:
         for disclosure in dept.disclosures:
-            ident = (dept.code, disclosure.year)
+            ident = (dept.ref, disclosure.year)
             known = memo.get(ident) if memo is not None else None
-            if known is not None and known[0] is disclosure and known[1] == dept.name:
+            if known is not None and known[0] is disclosure and known[1] == (dept.name, regions):
                 parts = known[2]
             else:
-                parts = _bulk_parts(dept, disclosure)
-            fresh[ident] = (disclosure, dept.name, parts)
+                parts = _bulk_parts(dept, disclosure, regions)
+            fresh[ident] = (disclosure, (dept.name, regions), parts)
             for key, (table, lines) in parts.items():
                 groups.setdefault(key, (table, []))[1].append(lines)
     if memo is not None:
@@ -305,7 +316,7 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dic
     resources = []
     for key in order:
         table, chunks = groups[key]
-        columns = _bulk_columns(key, table)
+        columns = _bulk_columns(key, table, regions)
         header = csv_bytes([table.header(c) for c in columns], (), set())
         files[f"{urls.DATA}{key}.csv"] = header + b"".join(chunks)
         title = "项目绩效目标表（全部项目的绩效指标）" if key == "targets" else table.title
@@ -323,13 +334,13 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dic
 _TARGET_HEAD = (Column("project_code", "项目编码", CODE), Column("project_name", "项目名称", TEXT))
 
 
-def _bulk_columns(key: str, table: DataTable) -> tuple:
-    return BULK_HEAD + (_TARGET_HEAD if key == "targets" else ()) + table.columns
+def _bulk_columns(key: str, table: DataTable, regions: bool = False) -> tuple:
+    return (REGION_HEAD if regions else ()) + BULK_HEAD + (_TARGET_HEAD if key == "targets" else ()) + table.columns
 
 
-def _bulk_parts(dept: Department, disclosure: Disclosure) -> dict[str, tuple[DataTable, bytes]]:
+def _bulk_parts(dept: Department, disclosure: Disclosure, regions: bool = False) -> dict[str, tuple[DataTable, bytes]]:
     """One disclosure's rows of each bulk CSV, as CSV lines (no BOM, no header)."""
-    head = (dept.code, dept.name, str(disclosure.year))
+    head = ((dept.region_code or None,) if regions else ()) + (dept.code, dept.name, str(disclosure.year))
     found: dict[str, tuple[DataTable, list]] = {}
     for table in disclosure_tables(dept, disclosure):
         found[table.key] = (table, [head + row for row in table.rows])
@@ -339,7 +350,7 @@ def _bulk_parts(dept: Department, disclosure: Disclosure) -> dict[str, tuple[Dat
         found.setdefault("targets", (table, []))[1].extend(ident + row for row in table.rows)
     parts = {}
     for key, (table, rows) in found.items():
-        columns = _bulk_columns(key, table)
+        columns = _bulk_columns(key, table, regions)
         codes = {i for i, c in enumerate(columns) if c.kind == CODE}
         parts[key] = (table, _csv_lines(rows, codes))
     return parts

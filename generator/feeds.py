@@ -48,7 +48,7 @@ def atom(site: Site) -> bytes:
     config = site.config
     entries = sorted(
         ((dept, disclosure) for dept in site.departments for disclosure in dept.disclosures),
-        key=lambda item: (-item[1].year, item[0].code),
+        key=lambda item: (-item[1].year, item[0].code, item[0].region_code),
     )
     updated = _date(entries[0][1].year) if entries else _date(1970)
     lines = [
@@ -62,7 +62,7 @@ def atom(site: Site) -> bytes:
         f"<author><name>{escape(config.authority or config.title)}</name></author>",
     ]
     for dept, disclosure in entries:
-        link = config.base_url + urls.disclosure(dept.code, disclosure.year)
+        link = config.base_url + urls.disclosure(dept.ref, disclosure.year)
         lines += [
             "<entry>",
             f"<title>{escape(f'{dept.name} {disclosure.year}年 {disclosure.title}')}</title>",

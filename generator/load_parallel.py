@@ -34,8 +34,14 @@ def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
 
 
 def _department_of(path: str, root: str) -> str:
+    """The department folder a content file is in ("" for none): content/departments/CODE
+    or content/regions/REGION/departments/CODE."""
     parts = path[len(root) + 1:].split("/")
-    return parts[2] if len(parts) > 3 and parts[1] == "departments" else ""
+    if len(parts) > 3 and parts[1] == "departments":
+        return parts[2]
+    if len(parts) > 5 and parts[1] == "regions" and parts[3] == "departments":
+        return f"{parts[2]}-{parts[4]}"
+    return ""
 
 
 def _runs(listing: list, root: Path, count: int) -> list[tuple[int, int]]:
@@ -58,13 +64,13 @@ def _load_run(task: tuple[Path, list, SiteConfig]):
     root, run, config = task
     report = Report()
     content = [read_file(root, path) for path, _ in run]
-    heads, disclosures = assemble_content(content, report)
+    heads, disclosures, regions = assemble_content(content, report)
     found = []
     folders = draft_folders(d for items in disclosures.values() for d in items)
     if not blocking_errors(report.diagnostics, folders):  # the budget rules run only on files that all loaded (a draft's blanks aside)
         # (a department without its head is reported by the main process, which sees them all)
         found = run_checks(Site(config, make_departments(heads, disclosures, Report())))
-    return heads, disclosures, report.diagnostics, found
+    return heads, disclosures, regions, report.diagnostics, found
 
 
 def load_in_parallel(root: Path, listing: list, report: Report, config: Path | None = None) -> tuple[Site | None, list]:
@@ -84,11 +90,13 @@ def load_in_parallel(root: Path, listing: list, report: Report, config: Path | N
         results = pool.map(_load_run, tasks, chunksize=1)
     heads: dict = {}
     disclosures: dict[str, list] = {}
+    regions: dict = {}
     checked: list = []
-    for run_heads, run_disclosures, diagnostics, found in results:
+    for run_heads, run_disclosures, run_regions, diagnostics, found in results:
         heads.update(run_heads)
+        regions.update(run_regions)
         for code, items in run_disclosures.items():
             disclosures.setdefault(code, []).extend(items)
         report.extend(diagnostics)
         checked.extend(found)
-    return Site(settings, make_departments(heads, disclosures, report)), checked
+    return Site(settings, make_departments(heads, disclosures, report, regions)), checked

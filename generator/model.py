@@ -239,6 +239,7 @@ class Disclosure:
     acknowledgements: tuple[Acknowledgement, ...] = ()
     draft: bool = False  # `draft: true`: not published unless built with --drafts
     original: str = ""  # the source document (原文): an http(s) URL, or a file beside disclosure.yaml
+    region_code: str = ""  # the 行政区划代码 of the region folder it lies in; "" outside any
 
     @property
     def original_is_file(self) -> bool:
@@ -246,7 +247,7 @@ class Disclosure:
 
     @property
     def folder(self) -> str:
-        return f"content/departments/{self.department_code}/{self.year}"
+        return f"{department_folder(self.department_code, self.region_code)}/{self.year}"
 
     def notes_for(self, file: str) -> dict[str, str]:
         """Acknowledged problems of one file, by field path, for the page."""
@@ -273,6 +274,20 @@ class Disclosure:
         return sum((p.budget for p in self.projects if p.budget is not None), Decimal(0))
 
 
+def department_ref(code: str, region_code: str = "") -> str:
+    """A department's identity as one string: its code, or "REGION-CODE" (130700-306001)
+    for one in a region folder. Codes hold no hyphen, so the form is unambiguous; it names
+    the department in URLs' file names, search scopes and caches."""
+    return f"{region_code}-{code}" if region_code else code
+
+
+def department_folder(code: str, region_code: str = "") -> str:
+    """Where a department's files are, relative to the project."""
+    if region_code:
+        return f"content/regions/{region_code}/departments/{code}"
+    return f"content/departments/{code}"
+
+
 @dataclass(frozen=True, slots=True)
 class OrgUnit:
     name: str
@@ -291,6 +306,13 @@ class Department:
     organization: tuple[OrgUnit, ...]
     disclosures: tuple[Disclosure, ...]  # newest year first
     where: Location
+    # The 行政区划代码 of the region folder it lies in ("" outside any): codes from budget
+    # systems are unique only within one region, so (region_code, code) is its identity.
+    region_code: str = ""
+
+    @property
+    def ref(self) -> str:
+        return department_ref(self.code, self.region_code)
 
 
 @dataclass(frozen=True, slots=True)

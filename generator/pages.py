@@ -45,24 +45,26 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     home_context = {"regions": regions, "figures": views.portal_figures(site), "crumbs": [home]}
     pages = [Page(urls.HOME, "home.html", home_context, site.config.title)]
     for region in regions:
-        if region.name:
+        if region.path:
             region_crumb = crumb(region.name, region.path)
             pages.append(Page(region.path, "region.html", {"region": region, "crumbs": [home, region_crumb]}, region.name))
     fresh = {}
     for dept in site.departments:
-        dept_crumb = crumb(dept.name, urls.department(dept.code))
-        pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [home, dept_crumb]}, dept.name))
+        # a region folder's department sits under its region's page, as its URL does
+        trail = [home, crumb(dept.region, urls.region(dept.region_code))] if dept.region_code else [home]
+        dept_crumb = crumb(dept.name, urls.department(dept.ref))
+        pages.append(Page(dept_crumb["path"], "department.html", {"department": dept, "crumbs": [*trail, dept_crumb]}, dept.name))
         head = department_head(dept)
         years = tuple(d.year for d in dept.disclosures)  # for the year switcher
         for index, disclosure in enumerate(dept.disclosures):
             year_before = dept.disclosures[index + 1] if index + 1 < len(dept.disclosures) else None
             inputs = (head, disclosure, strings, years, year_before)
-            previous = memo.get((dept.code, disclosure.year)) if memo is not None else None
+            previous = memo.get((dept.ref, disclosure.year)) if memo is not None else None
             if previous is not None and previous[0] == inputs:
                 found = previous[1]
             else:
-                found = _disclosure_pages(head, disclosure, strings, home, dept_crumb, years, year_before)
-            fresh[(dept.code, disclosure.year)] = (inputs, found)
+                found = _disclosure_pages(head, disclosure, strings, trail, dept_crumb, years, year_before)
+            fresh[(dept.ref, disclosure.year)] = (inputs, found)
             pages.extend(found)
     if memo is not None:
         memo.clear()
@@ -81,30 +83,30 @@ def site_pages(site: Site, strings: dict, search_info: dict, memo: dict | None =
     return pages
 
 
-def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, home: dict, dept_crumb: dict,
+def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, trail: list, dept_crumb: dict,
                       years: tuple[int, ...] = (), year_before: Disclosure | None = None) -> list[Page]:
     """The department-year page (with the department's years, for its year switcher) and its
     project pages. `year_before`: the department's disclosure of the year before this one,
     if any, for the comparison of the two."""
     year_title = f"{disclosure.year}{strings['year_suffix']}"
-    year_crumb = crumb(year_title, urls.disclosure(head.code, disclosure.year))
+    year_crumb = crumb(year_title, urls.disclosure(head.ref, disclosure.year))
     context = {
         "department": head,
         "disclosure": disclosure,
         "years": years or (disclosure.year,),
-        "crumbs": [home, dept_crumb, year_crumb],
+        "crumbs": [*trail, dept_crumb, year_crumb],
         "description": feeds.description(head.name, disclosure),
         "charts": charts.disclosure_charts(disclosure),
         "comparison": compare.compare(year_before, disclosure) if year_before is not None else None,
     }
     pages = [Page(year_crumb["path"], "disclosure.html", context, f"{head.name} {year_title}")]
     for project in disclosure.projects:
-        path = urls.project(head.code, disclosure.year, project.key)
+        path = urls.project(head.ref, disclosure.year, project.key)
         project_context = {
             "department": head,
             "disclosure": disclosure_for_project(disclosure, project),
             "project": project,
-            "crumbs": [home, dept_crumb, year_crumb, crumb(project.name, path)],
+            "crumbs": [*trail, dept_crumb, year_crumb, crumb(project.name, path)],
             "description": project_description(head, disclosure, project),
         }
         pages.append(Page(path, "project.html", project_context, project.name))
@@ -122,7 +124,7 @@ def glossary_entries(site: Site) -> list[dict]:
     for dept in site.departments:
         for disclosure in dept.disclosures:
             for term in disclosure.glossary:
-                entries[(term.term, term.definition)].append({"code": dept.code, "name": dept.name, "year": disclosure.year})
+                entries[(term.term, term.definition)].append({"code": dept.ref, "name": dept.name, "year": disclosure.year})
     return [
         {"term": term, "definition": definition, "sources": sources}
         for (term, definition), sources in entries.items()

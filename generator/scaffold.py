@@ -20,6 +20,7 @@ from generator.yamlsource import Mark, YamlSyntaxError, parse, plain
 
 KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
 YEAR = re.compile(r"[0-9]{4}")
+REGION_CODE = re.compile(r"[0-9]{6}")  # a region folder: its 行政区划代码
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -65,16 +66,26 @@ def _read(path: Path):
     return plain(node)
 
 
-def new_department(root: Path, code: str, name: str, region: str = "") -> list[Path]:
+def new_department(root: Path, code: str, name: str, region: str = "", region_code: str = "") -> list[Path]:
+    """A department folder with its department.yaml; with `region_code`, inside that region
+    folder, whose region.yaml is written too (named `region`) when it has none yet."""
     if not (Path(root) / "site.yaml").is_file():
         raise ScaffoldError(message("new.no-site", root=root))
-    folder = _department_folder(root, code)
+    folder = _department_folder(root, code, region_code)
     if folder.exists():
         raise ScaffoldError(message("new.exists", path=folder))
+    written = []
+    region_file = folder.parent.parent / "region.yaml"
+    if region_code and not region_file.exists():
+        region_file.parent.mkdir(parents=True, exist_ok=True)
+        region_file.write_text(dump({"name": region or None}), encoding="utf-8")
+        written.append(region_file)
     target = folder / "department.yaml"
     folder.mkdir(parents=True)
-    target.write_text(dump({"name": name, "region": region, "units": [], "duties": []}), encoding="utf-8")
-    return [target]
+    # in a region folder, region.yaml names the region: department.yaml need not repeat it
+    head = {"name": name, "units": [], "duties": []} if region_code else {"name": name, "region": region, "units": [], "duties": []}
+    target.write_text(dump(head), encoding="utf-8")
+    return [*written, target]
 
 
 def _valid_year(year: int | str) -> int:
@@ -84,22 +95,26 @@ def _valid_year(year: int | str) -> int:
     return int(text)
 
 
-def _department_folder(root: Path, code: str) -> Path:
-    """The department's folder, which is always directly inside content/departments/."""
+def _department_folder(root: Path, code: str, region_code: str = "") -> Path:
+    """The department's folder, which is always directly inside content/departments/ (or a
+    region folder's departments/)."""
     if not KEY.fullmatch(code):
         raise ScaffoldError(message("new.bad-code", code=code))
-    departments = (Path(root) / "content" / "departments").resolve()
+    if region_code and not REGION_CODE.fullmatch(region_code):
+        raise ScaffoldError(message("new.bad-region-code", code=region_code))
+    inside = f"regions/{region_code}/departments" if region_code else "departments"
+    departments = (Path(root) / "content" / inside).resolve()
     folder = departments / code
     if folder.resolve().parent != departments:
         raise ScaffoldError(message("new.bad-code", code=code))
     return folder
 
 
-def new_year(root: Path, code: str, year: int | str) -> list[Path]:
+def new_year(root: Path, code: str, year: int | str, region_code: str = "") -> list[Path]:
     if not (Path(root) / "site.yaml").is_file():
         raise ScaffoldError(message("new.no-site", root=root))
     year = _valid_year(year)
-    folder = _department_folder(root, code)
+    folder = _department_folder(root, code, region_code)
     if not (folder / "department.yaml").is_file():
         raise ScaffoldError(message("new.no-department", code=code, path=folder / "department.yaml"))
     target = folder / str(year)

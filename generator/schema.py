@@ -425,15 +425,29 @@ def read_department_head(code: str, path: str, text: str | None, report: Report)
             organization.append(
                 OrgUnit(*(reader.text(unit, key, field) for key in ("name", "nature", "level", "funding")))
             )
+    region_node = root.get("region")
     return dict(
         code=code,
         name=reader.text(root, "name", ""),
         region=reader.text(root, "region", ""),
+        # where `region:` is written, for the assembler to compare with the region folder's name
+        region_where=reader.at(getattr(region_node, "mark", None)) if region_node is not None else Location(path, 1, 1),
         units=reader.text_list(root, "units", ""),
         duties=reader.text_list(root, "duties", ""),
         organization=tuple(organization),
         where=Location(path, 1, 1),
     )
+
+
+def read_region(path: str, text: str | None, report: Report) -> dict | None:
+    """A region folder's region.yaml: the region's name (张家口市), which its departments'
+    pages and the home page's directory show."""
+    reader = FileReader(path, report)
+    root = reader.root(text, ("name",), required=("name",))
+    if root is None:
+        return None
+    name = reader.text(root, "name", "")
+    return dict(name=name, where=Location(path, 1, 1)) if name else None
 
 
 def read_disclosure_head(path: str, text: str | None, report: Report) -> dict | None:

@@ -14,20 +14,26 @@ FAVICON = "assets/favicon.svg"
 LARGE_TYPE_SCRIPT = "assets/large-type.js"
 
 
-def department(code: str) -> str:
-    return f"departments/{code}/"
+# A department is named by its ref (model.department_ref): its code, or "REGION-CODE" for
+# one in a region folder, whose pages live under the region: regions/REGION/departments/CODE/.
 
 
-def disclosure(code: str, year: int) -> str:
-    return f"departments/{code}/{year}/"
+def department(ref: str) -> str:
+    region_code, _, code = ref.rpartition("-")
+    return f"regions/{region_code}/departments/{code}/" if region_code else f"departments/{code}/"
 
 
-def project(code: str, year: int, key: str) -> str:
-    return f"departments/{code}/{year}/projects/{key}/"
+def disclosure(ref: str, year: int) -> str:
+    return f"{department(ref)}{year}/"
+
+
+def project(ref: str, year: int, key: str) -> str:
+    return f"{department(ref)}{year}/projects/{key}/"
 
 
 def region(name: str) -> str:
-    """A region's page, named by the region as the departments' files write it."""
+    """A region's page, named by the region as the departments' files write it, or by the
+    行政区划代码 of its region folder."""
     return f"regions/{name}/"
 
 
@@ -48,31 +54,33 @@ ROBOTS = "robots.txt"
 FEED = "feed.xml"
 
 
-def data_dir(code: str, year: int) -> str:
-    return f"departments/{code}/{year}/data/"
+def data_dir(ref: str, year: int) -> str:
+    return f"{disclosure(ref, year)}data/"
 
 
-def data_stem(code: str, year: int, key: str) -> str:
-    """A file's name without extension: department, year and table, so a saved file says what it is."""
-    return f"{code}-{year}-{key}"
+def data_stem(ref: str, year: int, key: str) -> str:
+    """A file's name without extension: department (its ref, with the region code in front
+    inside a region folder: two regions' 306001 never share a name), year and table, so a
+    saved file says what it is."""
+    return f"{ref}-{year}-{key}"
 
 
-def table_data(code: str, year: int, key: str, extension: str) -> str:
-    return f"{data_dir(code, year)}{data_stem(code, year, key)}.{extension}"
+def table_data(ref: str, year: int, key: str, extension: str) -> str:
+    return f"{data_dir(ref, year)}{data_stem(ref, year, key)}.{extension}"
 
 
-def project_data(code: str, year: int, project_key: str, extension: str) -> str:
-    return table_data(code, year, f"targets-{project_key}", extension)
+def project_data(ref: str, year: int, project_key: str, extension: str) -> str:
+    return table_data(ref, year, f"targets-{project_key}", extension)
 
 
-def data_bundle(code: str, year: int) -> str:
-    return f"{data_dir(code, year)}{code}-{year}.zip"
+def data_bundle(ref: str, year: int) -> str:
+    return f"{data_dir(ref, year)}{ref}-{year}.zip"
 
 
-def data_package(code: str, year: int) -> str:
-    return f"{data_dir(code, year)}datapackage.json"
+def data_package(ref: str, year: int) -> str:
+    return f"{data_dir(ref, year)}datapackage.json"
 
 
-def original(code: str, year: int, name: str) -> str:
+def original(ref: str, year: int, name: str) -> str:
     """A source document kept beside disclosure.yaml, published with the page."""
-    return f"departments/{code}/{year}/{name}"
+    return f"{disclosure(ref, year)}{name}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.figures import figure  # re-exported: the templates call views.figure
-from generator.model import Department, Disclosure, Project, Table
+from generator.model import Department, Disclosure, Project, Table, department_ref
 from generator.tables import MONEY, NUMBER
 
 # Words of the theme's language used when shaping tables; a template passes its `t`.
@@ -302,13 +302,18 @@ class DepartmentCard:
     years: tuple[int, ...]  # newest first
     latest_title: str
     latest_headline: Headline | None
+    region_code: str = ""  # the region folder's 行政区划代码, "" outside any
+
+    @property
+    def ref(self) -> str:
+        return department_ref(self.code, self.region_code)
 
 
 def department_card(dept: Department) -> DepartmentCard:
     latest = dept.disclosures[0] if dept.disclosures else None
     return DepartmentCard(
         dept.code, dept.name, dept.region, tuple(d.year for d in dept.disclosures),
-        latest.title if latest else "", headline(latest) if latest else None,
+        latest.title if latest else "", headline(latest) if latest else None, dept.region_code,
     )
 
 
@@ -321,10 +326,15 @@ class YearEntry:
     year: int
     title: str
     headline: Headline
+    region_code: str = ""
+
+    @property
+    def ref(self) -> str:
+        return department_ref(self.code, self.region_code)
 
 
 def year_entry(dept: Department, disclosure: Disclosure) -> YearEntry:
-    return YearEntry(dept.code, dept.name, disclosure.year, disclosure.title, headline(disclosure))
+    return YearEntry(dept.code, dept.name, disclosure.year, disclosure.title, headline(disclosure), dept.region_code)
 
 
 def indicator_columns(project: Project) -> tuple[str, ...]:
@@ -340,9 +350,10 @@ def indicator_columns(project: Project) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class RegionGroup:
-    name: str  # as the departments' region field says; "" for departments without one
+    name: str  # as the departments' region field (or their region folder's region.yaml) says; "" for none
     path: str  # the region's page
     departments: tuple[DepartmentCard, ...]
+    code: str = ""  # the region folder's 行政区划代码; "" for a region named only by its departments
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,18 +369,23 @@ class PortalFigures:
 
 
 def region_groups(cards: tuple[DepartmentCard, ...], region_path) -> tuple[RegionGroup, ...]:
-    """Departments by region, regions in order of name, departments in the cards' order."""
-    groups: dict[str, list[DepartmentCard]] = {}
+    """Departments by region, regions in order of name (then code), departments in the
+    cards' order. A region folder is its own group, its page named by its code; other
+    departments group by the name their region field gives, the page named by it."""
+    groups: dict[tuple[str, str], list[DepartmentCard]] = {}
     for card in cards:
-        groups.setdefault(card.region, []).append(card)
-    in_order = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))  # departments without a region last
-    return tuple(RegionGroup(name, region_path(name) if name else "", tuple(found)) for name, found in in_order)
+        groups.setdefault((card.region, card.region_code), []).append(card)
+    ordered = sorted(groups.items(), key=lambda item: (item[0] == ("", ""), item[0]))
+    return tuple(
+        RegionGroup(name, region_path(code or name) if code or name else "", tuple(found), code)
+        for (name, code), found in ordered
+    )
 
 
 def portal_figures(site) -> PortalFigures:
     departments = site.departments
     return PortalFigures(
-        len({d.region for d in departments if d.region}),
+        len({(d.region, d.region_code) for d in departments if d.region or d.region_code}),
         len(departments),
         sum(len(d.disclosures) for d in departments),
         sum(len(x.projects) for d in departments for x in d.disclosures),

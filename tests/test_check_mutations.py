@@ -374,6 +374,15 @@ CASES = [
     Case("content.missing-department", (Delete("content/departments/569301/department.yaml"),),
          At("content/departments/569301/department.yaml")),
     Case("content.missing-disclosure", (Delete(f"{TJ}/disclosure.yaml"),), At(f"{TJ}/disclosure.yaml")),
+    # Region folders (content/regions/<行政区划代码>/): a name that is not six ASCII digits, a
+    # folder without its region.yaml, a department.yaml naming another region.
+    Case("content.region-code", (Write("content/regions/13070/region.yaml", "name: 张家口市\n"),),
+         At("content/regions/13070/region.yaml")),
+    Case("content.missing-region", (Write("content/regions/130700/departments/731/department.yaml", "name: 张家口市科学技术协会\n"),),
+         At("content/regions/130700/region.yaml")),
+    Case("department.region", (Write("content/regions/130700/region.yaml", "name: 张家口市\n"),
+                               Write("content/regions/130700/departments/731/department.yaml", "name: 张家口市科学技术协会\nregion: 唐山市\n")),
+         At("content/regions/130700/departments/731/department.yaml", "region: 唐山市")),
     case("project.file-name", P_TS, "code: 13020026P008888100041", "code: 13020026P008888100042"),
     # Tianjin's p02 takes p01's number; the later file (by path) is reported.
     case("project.duplicate-seq", f"{TJ}/projects/p02.yaml", "seq: 2\n", "seq: 1\n"),

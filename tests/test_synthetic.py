@@ -113,3 +113,16 @@ def test_dev_server_build_after_edits_equals_a_clean_build_at_scale(portal, tmp_
         build(root, tmp_path / "served", cache=cache)
     build(root, tmp_path / "clean")
     assert digest_tree(tmp_path / "served") == digest_tree(tmp_path / "clean")
+
+
+def test_regions_flag_puts_the_first_cities_into_region_folders(tmp_path):
+    result = synthetic.generate(PAGES, tmp_path / "site", seed=7, regions=2)
+    assert result["region_folders"] == 2
+    built = build(tmp_path / "site", tmp_path / "out")
+    assert built.report.diagnostics == []
+    assert built.pages == result["pages"]
+    in_regions = [d for d in built.site.departments if d.region_code]
+    assert len({d.region_code for d in in_regions}) == 2 and len(in_regions) < len(built.site.departments)
+    for dept in in_regions:
+        assert (tmp_path / "out" / f"regions/{dept.region_code}/departments/{dept.code}/index.html").is_file()
+        assert dept.region == (tmp_path / f"site/content/regions/{dept.region_code}/region.yaml").read_text(encoding="utf-8")[6:-1]

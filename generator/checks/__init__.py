@@ -72,7 +72,7 @@ def run_checks(site: Site, cache: dict | None = None) -> list[Diagnostic]:
     for dept in site.departments:
         head = replace(dept, disclosures=())
         for disclosure in dept.disclosures:
-            key = (head.code, disclosure.year)
+            key = (head.ref, disclosure.year)
             previous = cache.get(key) if cache is not None else None
             if previous is not None and previous[0] == (head, disclosure, site.config.checks):
                 diagnostics = previous[1]

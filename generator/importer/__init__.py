@@ -59,10 +59,13 @@ def read_document(path: Path) -> Imported:
     raise ImportFailed(str(path), "importer.unknown-kind", suffix=suffix or "-", kinds=" ".join(READERS))
 
 
-def content_files(imported: Imported, path: Path, dept: str, year: str, new_department: bool, existing: dict | None = None) -> dict[str, dict]:
+def content_files(imported: Imported, path: Path, dept: str, year: str, new_department: bool, existing: dict | None = None,
+                  in_region: bool = False) -> dict[str, dict]:
     """Files relative to the department folder, with disclosure.yaml and (for a new
     department) department.yaml added from what the document says. A title the editor
-    already gave (existing disclosure.yaml) is kept where the document prints none."""
+    already gave (existing disclosure.yaml) is kept where the document prints none. A
+    department in a region folder (`in_region`) has no region field to fill: the folder's
+    region.yaml names it."""
     files = {f"{year}/{rel}": data for rel, data in imported.files.items()}
     disclosure = dict(imported.files.get("disclosure.yaml") or {})
     given = (existing or {}).get("title")
@@ -75,21 +78,22 @@ def content_files(imported: Imported, path: Path, dept: str, year: str, new_depa
     disclosure.setdefault("source", message("importer.source", name=path.name))
     files[f"{year}/disclosure.yaml"] = {k: disclosure[k] for k in ("title", "scope", "source") if k in disclosure}
     if new_department:
-        department = {
-            "name": imported.department.get("name") or Blank(message("importer.blank-comment", field="name")),
-            "region": Blank(message("importer.blank-comment", field="region")),
-        }
+        department = {"name": imported.department.get("name") or Blank(message("importer.blank-comment", field="name"))}
+        if not in_region:
+            department["region"] = Blank(message("importer.blank-comment", field="region"))
         for key in ("units", "duties", "organization"):
             if imported.department.get(key):
                 department[key] = imported.department[key]
         if not imported.department.get("name"):
             imported.add(path.name, "importer.no-department-name", BLANK)
-        imported.add(path.name, "importer.no-region", BLANK)
+        if not in_region:
+            imported.add(path.name, "importer.no-region", BLANK)
         files["department.yaml"] = department
     return files
 
 
 KEY = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+REGION = re.compile(r"[0-9]{6}")  # a region folder's 行政区划代码, ASCII digits only
 
 
 def _existing(path: Path) -> dict | None:
@@ -100,9 +104,13 @@ def _existing(path: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def import_document(path: Path, source: Path, dept: str, year: str, force: bool = False) -> Outcome:
+def import_document(path: Path, source: Path, dept: str, year: str, force: bool = False, region: str = "") -> Outcome:
+    """`region`: the 行政区划代码 of the region folder the department lies in ("" for
+    content/departments/)."""
     if not KEY.fullmatch(dept) or not re.fullmatch(r"\d{4}", year):
         return Outcome(Imported(problems=[Problem("--department/--year", "importer.bad-arguments", (("dept", dept), ("year", year)))]))
+    if region and not REGION.fullmatch(region):
+        return Outcome(Imported(problems=[Problem("--region", "importer.bad-region", (("region", region),))]))
     try:
         imported = read_document(path)
     except ImportFailed as failed:
@@ -115,10 +123,10 @@ def import_document(path: Path, source: Path, dept: str, year: str, force: bool 
         imported.add(path.name, "importer.other-year", ERROR, found=imported.year, given=year)
     if imported.errors:
         return Outcome(imported)
-    departments = source / "content" / "departments"
+    departments = source / (f"content/regions/{region}/departments" if region else "content/departments")
     new_department = not (departments / dept / "department.yaml").exists()
     existing = _existing(departments / dept / year / "disclosure.yaml")
-    files = content_files(imported, path, dept, year, new_department, existing)
+    files = content_files(imported, path, dept, year, new_department, existing, in_region=bool(region))
     texts = {rel: emit(data) for rel, data in files.items()}
     try:
         written = write_all(departments, dept, year, texts, force)

@@ -13,6 +13,7 @@ def add_parser(commands) -> None:
     parser.add_argument("path", help="the document: .xlsx (nine tables), .docx (performance targets), .txt (published text)")
     parser.add_argument("--department", required=True, help="department code (部门编码)")
     parser.add_argument("--year", required=True, help="budget year (预算年度)")
+    parser.add_argument("--region", default="", help=message("help.import-region"))
     parser.add_argument("--source", default=".", help="project folder with site.yaml (default: current folder)")
     parser.add_argument("--force", action="store_true", help="replace files that exist")
     parser.set_defaults(run=run)
@@ -22,9 +23,10 @@ def run(args) -> int:
     from generator.build import load_site
     from generator.diagnostics import Report
     from generator.importer import import_document
+    from generator.model import department_folder
 
     source = Path(args.source).resolve()
-    outcome = import_document(Path(args.path), source, args.department, str(args.year), force=args.force)
+    outcome = import_document(Path(args.path), source, args.department, str(args.year), force=args.force, region=args.region)
     for problem in outcome.imported.problems:
         print(problem.text(), file=sys.stderr)
     if not outcome.ok:
@@ -34,7 +36,7 @@ def run(args) -> int:
         print(message("importer.wrote", path=path.relative_to(source)))
     report = Report()
     load_site(source, report)
-    prefix = f"content/departments/{args.department}/"
+    prefix = f"{department_folder(args.department, args.region)}/"
     mine = [d for d in report.diagnostics if d.location.path.startswith(prefix)]
     print(message("importer.check-found", count=len(mine)))
     if mine:

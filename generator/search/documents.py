@@ -56,7 +56,7 @@ def site_documents(site: Site, memo: dict | None = None) -> list[SearchDoc]:
     fresh = {}
     for dept in site.departments:
         docs.append(_department(dept))
-        head = (dept.code, dept.name)
+        head = (dept.ref, dept.name)
         for disclosure in dept.disclosures:
             key = (head, disclosure.year)
             previous = memo.get(key) if memo is not None else None
@@ -76,14 +76,15 @@ def site_documents(site: Site, memo: dict | None = None) -> list[SearchDoc]:
 def _department(dept: Department) -> SearchDoc:
     body = " ".join([dept.region, *dept.units, *dept.duties, *(u.name for u in dept.organization)])
     return SearchDoc(
-        urls.department(dept.code), "department", dept.name, dept.code, body,
-        dept.code, dept.name, 0, "", _summary(dept.region, " ".join(dept.duties)),
+        urls.department(dept.ref), "department", dept.name, dept.code, body,
+        dept.ref, dept.name, 0, "", _summary(dept.region, " ".join(dept.duties)),
     )
 
 
 def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[SearchDoc]:
-    page = urls.disclosure(dept.code, disclosure.year)
-    base: dict[str, Any] = dict(dept_code=dept.code, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.code, disclosure.year))
+    page = urls.disclosure(dept.ref, disclosure.year)
+    # dept_code is the department's ref: two regions' 306001 are two filters and two scopes
+    base: dict[str, Any] = dict(dept_code=dept.ref, dept_name=dept.name, year=disclosure.year, scope=scope_key(dept.ref, disclosure.year))
     goals = disclosure.goals
     goal_text = " ".join([plain_text(goals.overall), *(f"{i.title} {i.goal} {i.indicator}" for i in goals.items)]) if goals else ""
     docs = [
@@ -113,7 +114,7 @@ def disclosure_documents(dept: Department, disclosure: Disclosure) -> list[Searc
         body = " ".join([dept.name, project.unit, project.purpose, *project.goals, indicator_text])
         docs.append(
             SearchDoc(
-                urls.project(dept.code, disclosure.year, project.key), "project", project.name, project.code,
+                urls.project(dept.ref, disclosure.year, project.key), "project", project.name, project.code,
                 body, budget=figure(project.budget), summary=_summary(project.purpose, *project.goals), **base,
             )
         )
