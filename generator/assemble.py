@@ -205,21 +205,13 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
                      layouts: list | None = None) -> tuple[dict, dict, dict]:
     """The department heads and the disclosures of these content files, by department ref
     (every file of a department must be among them), and the region folders' region.yaml
-    by region code. `groups` and `layouts` (the dev
-    server's) keep each year's disclosure, and which file is which, between builds."""
+    by region code. `groups` and `layouts` (the dev server's) keep each year's disclosure,
+    and which file is which, between builds."""
     patched = layouts[0].patched(content) if layouts else None
     layout, touched = patched if patched is not None else (Layout(content), None)
     if layouts is not None:
         layouts[:] = [layout]
-    bad_regions: set[str] = set()
-    for path in layout.unknown:
-        if _report_foreign_digit(path, report) or _report_region_folder(path, report, bad_regions):
-            continue
-        report.warning(
-            Location(path),
-            message("content.unknown-file"),
-            "content.unknown-file",
-        )
+    _report_unknown_files(layout, report)
     regions: dict[str, dict | None] = {}  # None: the file is there but could not be read (reported)
     for code, source in layout.regions.items():
         regions[code] = read(read_region, source, report=report)
@@ -229,7 +221,21 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
         head = read(read_department_head, source, code, report=report)
         if head is not None:
             heads[ref] = dict(head, region_code=region_code)
+    return heads, _disclosures(layout, touched, read, report, groups), regions
 
+
+def _report_unknown_files(layout: Layout, report: Report) -> None:
+    bad_regions: set[str] = set()
+    for path in layout.unknown:
+        if _report_foreign_digit(path, report) or _report_region_folder(path, report, bad_regions):
+            continue
+        report.warning(Location(path), message("content.unknown-file"), "content.unknown-file")
+
+
+def _disclosures(layout: Layout, touched, read, report: Report, groups: dict | None) -> dict[str, list[Disclosure]]:
+    """Each department's disclosures by ref. A year none of whose files changed (the dev
+    server's `groups`: named by the watcher in `touched`, or the very same file objects)
+    keeps its disclosure and its diagnostics."""
     disclosures: dict[str, list[Disclosure]] = defaultdict(list)
     fresh_groups = {}
     for (ref, year), files in sorted(layout.years.items()):
@@ -251,7 +257,7 @@ def assemble_content(content, report: Report, read=_direct, groups: dict | None 
     if groups is not None:
         groups.clear()
         groups.update(fresh_groups)
-    return heads, dict(disclosures), regions
+    return dict(disclosures)
 
 
 def make_departments(heads: dict, disclosures: dict, report: Report, regions: dict | None = None) -> tuple[Department, ...]:

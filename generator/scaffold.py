@@ -139,19 +139,39 @@ def new_year(root: Path, code: str, year: int | str, region_code: str = "") -> l
 
 
 def _carry_forward(source: Path, old_year: int, year: int) -> dict[str, str]:
-    files: dict[str, str] = {}
+    """The new year's files, by path in its folder: last year's structure (names, codes,
+    sections, indicators) with every figure and the year-specific prose left blank."""
+    files = {"disclosure.yaml": _head_skeleton(source, old_year, year)}
+    files.update(_table_skeletons(source))
+    if (source / "explanation.yaml").is_file():
+        files["explanation.yaml"] = _explanation_skeleton(source, old_year, year)
+    if (source / "goals.yaml").is_file():
+        files["goals.yaml"] = _goals_skeleton(source)
+    if (source / "glossary.yaml").is_file():
+        files["glossary.yaml"] = (source / "glossary.yaml").read_text(encoding="utf-8")
+    for path in sorted((source / "projects").glob("*.yaml")) if (source / "projects").is_dir() else []:
+        files.update(_project_skeleton(path))
+    return files
+
+
+def _head_skeleton(source: Path, old_year: int, year: int) -> str:
     head = _read(source / "disclosure.yaml") or {}
-    files["disclosure.yaml"] = dump({
+    return dump({
         "title": (head.get("title") or "").replace(str(old_year), str(year)),
         "scope": head.get("scope") or "full",
         "source": None,
         "draft": True,  # prepared in git, published once the mark is removed
     })
+
+
+def _table_skeletons(source: Path) -> dict[str, str]:
+    """Each standard table with its rows' names and codes and no figures."""
+    files = {}
     for table_file in sorted((source / "tables").glob("*.yaml")) if (source / "tables").is_dir() else []:
         kind = TABLE_KINDS.get(table_file.stem)
-        data = _read(table_file) or {}
         if kind is None:
             continue
+        data = _read(table_file) or {}
         keep = {c.key for c in kind.columns if c.kind in (TEXT, CODE)}
         rows = [{k: v for k, v in (row or {}).items() if k in keep} for row in data.get("rows") or []]
         out = {"note": data.get("note")} if data.get("note") else {}
@@ -159,43 +179,48 @@ def _carry_forward(source: Path, old_year: int, year: int) -> dict[str, str]:
             out["as_of"] = None
         out["rows"] = rows
         files[f"tables/{table_file.name}"] = dump(out, flow_rows=True)
-    if (source / "explanation.yaml").is_file():
-        data = _read(source / "explanation.yaml") or {}
-        files["explanation.yaml"] = dump({
-            "title": (data.get("title") or "").replace(str(old_year), str(year)),
-            "preamble": None,
-            "sections": [{"id": s.get("id"), "title": s.get("title"), "body": None} for s in data.get("sections") or []],
-        })
-    if (source / "goals.yaml").is_file():
-        data = _read(source / "goals.yaml") or {}
-        files["goals.yaml"] = dump({
-            "overall": None,
-            "items": [{"title": i.get("title"), "goal": None, "indicator": None} for i in data.get("items") or []],
-            "measures": [],
-        })
-    if (source / "glossary.yaml").is_file():
-        files["glossary.yaml"] = (source / "glossary.yaml").read_text(encoding="utf-8")
-    projects = sorted((source / "projects").glob("*.yaml")) if (source / "projects").is_dir() else []
-    for path in projects:
-        data = _read(path) or {}
-        seq = int(data.get("seq") or 0)
-        project = {
-            "seq": seq,
-            "name": data.get("name"),
-            "unit": data.get("unit"),
-            "budget": None,
-            "fiscal_funds": None,
-            "other_funds": None,
-            "purpose": None,
-            "spending_plan": {month: None for month, _ in PLAN_MONTHS} if data.get("spending_plan") else None,
-            "goals": [],
-            "indicators": [
-                {k: ind.get(k) for k in ("level1", "level2", "name", "description")} | {"value": None, "basis": ind.get("basis")}
-                for ind in data.get("indicators") or []
-            ],
-        }
-        # Project codes are issued each year: the file gets a stable key until the new code is known.
-        files[f"projects/p{seq:02d}.yaml"] = "# 新年度项目：请填写 code（项目编码）、预算数、资金用途、绩效目标和各项指标值。\n" + dump(
-            {k: v for k, v in project.items() if v is not None or k in ("budget", "purpose")}
-        )
     return files
+
+
+def _explanation_skeleton(source: Path, old_year: int, year: int) -> str:
+    data = _read(source / "explanation.yaml") or {}
+    return dump({
+        "title": (data.get("title") or "").replace(str(old_year), str(year)),
+        "preamble": None,
+        "sections": [{"id": s.get("id"), "title": s.get("title"), "body": None} for s in data.get("sections") or []],
+    })
+
+
+def _goals_skeleton(source: Path) -> str:
+    data = _read(source / "goals.yaml") or {}
+    return dump({
+        "overall": None,
+        "items": [{"title": i.get("title"), "goal": None, "indicator": None} for i in data.get("items") or []],
+        "measures": [],
+    })
+
+
+def _project_skeleton(path: Path) -> dict[str, str]:
+    """A project's file: its name, unit and indicators' structure, no figures."""
+    data = _read(path) or {}
+    seq = int(data.get("seq") or 0)
+    project = {
+        "seq": seq,
+        "name": data.get("name"),
+        "unit": data.get("unit"),
+        "budget": None,
+        "fiscal_funds": None,
+        "other_funds": None,
+        "purpose": None,
+        "spending_plan": {month: None for month, _ in PLAN_MONTHS} if data.get("spending_plan") else None,
+        "goals": [],
+        "indicators": [
+            {k: ind.get(k) for k in ("level1", "level2", "name", "description")} | {"value": None, "basis": ind.get("basis")}
+            for ind in data.get("indicators") or []
+        ],
+    }
+    # Project codes are issued each year: the file gets a stable key until the new code is known.
+    text = "# 新年度项目：请填写 code（项目编码）、预算数、资金用途、绩效目标和各项指标值。\n" + dump(
+        {k: v for k, v in project.items() if v is not None or k in ("budget", "purpose")}
+    )
+    return {f"projects/p{seq:02d}.yaml": text}
