@@ -29,7 +29,10 @@ def test_new_year_carries_forward_names_and_leaves_figures_blank(portal):
     first = read(folder / "projects/p01.yaml")
     old = read(portal / "content/departments/731/2025/projects/13070024P00000410006W.yaml")
     assert first["name"] == old["name"] and first["budget"] is None and "code" not in first
-    assert [i["name"] for i in first["indicators"]] == [i["name"] for i in old["indicators"]]
+    assert first.get("unit") == old.get("unit")
+    structure = ("level1", "level2", "name", "description", "basis")
+    assert [[i.get(k) for k in structure] for i in first["indicators"]] == [[i.get(k) for k in structure] for i in old["indicators"]]
+    assert any(i.get("description") for i in first["indicators"])  # the sample's descriptions are carried
     assert all(i["value"] is None for i in first["indicators"])
     table = read(folder / "tables/income_summary.yaml")
     assert table["rows"][1] == {"code": "205", "name": "教育支出"}

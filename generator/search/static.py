@@ -195,8 +195,25 @@ class ScopeIndex:
         if len(docs) != len(self.docs) or any(a is not b and a.path != b.path for a, b in zip(docs, self.docs)):
             return False
         changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new is not old and new != old]
+        affected, moved = self._retokenize(docs, changed)
+        self.docs = list(docs)
+        rewritten = {term for term in affected if self._reencode(term, moved)}  # only their shards are written again
+        if self._shard_count() != self.shards:
+            self._write_all()
+            return True
+        for shard in {self.hashes[t] % self.shards for t in rewritten if t in self.hashes} | {
+            fnv1a(t) % self.shards for t in rewritten if t not in self.hashes
+        }:
+            self._write_shard(shard)
+        for chunk in {number // DOCS_PER_SHARD for number in changed}:
+            self._write_docs(chunk)
+        return True
+
+    def _retokenize(self, docs: list[SearchDoc], changed: list[int]) -> tuple[set[str], dict[str, list[int] | None]]:
+        """Move the changed documents' postings to their new terms: the terms affected, and
+        for each the documents whose positions alone changed (None: encode the term whole)."""
         affected: set[str] = set()
-        moved: dict[str, list[int] | None] = {}  # term → documents whose positions alone changed
+        moved: dict[str, list[int] | None] = {}
         for number in changed:
             old_terms, new_terms = self.doc_terms[number], self.terms_of(docs[number])
             for term in old_terms:
@@ -211,45 +228,38 @@ class ScopeIndex:
                     numbers.append(number)
             for term in old_terms.keys() ^ new_terms.keys():
                 moved[term] = None  # the term's documents changed: encode it whole
-        self.docs = list(docs)
-        rewritten: set[str] = set()  # terms whose postings changed: only their shards are written again
-        for term in affected:
-            before = self.encoded.get(term, b"")
-            self.shard_bytes -= len(before) if len(before) <= OWN_FILE_BYTES else 0
-            if self.by_term.get(term):
-                blocks = self.blocks.get(term)
-                numbers = moved.get(term)
-                if blocks is not None and numbers is not None:
-                    for number in numbers:
-                        blocks.refresh(self.by_term[term], number)
-                    self.encoded[term] = blocks.data()
-                elif term in moved or term not in self.encoded:
-                    self.encoded[term] = self._encode(term)
-                if term not in self.hashes:
-                    self.hashes[term] = fnv1a(term)
-                    self.shard_terms[self.hashes[term] % self.shards].add(term)
-                after = self.encoded[term]
-                self.shard_bytes += len(after) if len(after) <= OWN_FILE_BYTES else 0
-                if after != before:
-                    rewritten.add(term)
-            else:
-                rewritten.add(term)
-                self.by_term.pop(term, None)
-                self.blocks.pop(term, None)
-                self.encoded.pop(term, None)
-                self.files.pop(f"{self.prefix}b/{self.hashes[term]:08x}.json", None)
-                self.shard_terms[self.hashes[term] % self.shards].discard(term)
-                del self.hashes[term]
-        if self._shard_count() != self.shards:
-            self._write_all()
+        return affected, moved
+
+    def _reencode(self, term: str, moved: dict[str, list[int] | None]) -> bool:
+        """Encode one affected term again (or forget it when no document has it any more);
+        whether its postings changed."""
+        before = self.encoded.get(term, b"")
+        self.shard_bytes -= len(before) if len(before) <= OWN_FILE_BYTES else 0
+        if not self.by_term.get(term):
+            self._forget(term)
             return True
-        for shard in {self.hashes[t] % self.shards for t in rewritten if t in self.hashes} | {
-            fnv1a(t) % self.shards for t in rewritten if t not in self.hashes
-        }:
-            self._write_shard(shard)
-        for chunk in {number // DOCS_PER_SHARD for number in changed}:
-            self._write_docs(chunk)
-        return True
+        blocks = self.blocks.get(term)
+        numbers = moved.get(term)
+        if blocks is not None and numbers is not None:
+            for number in numbers:
+                blocks.refresh(self.by_term[term], number)
+            self.encoded[term] = blocks.data()
+        elif term in moved or term not in self.encoded:
+            self.encoded[term] = self._encode(term)
+        if term not in self.hashes:
+            self.hashes[term] = fnv1a(term)
+            self.shard_terms[self.hashes[term] % self.shards].add(term)
+        after = self.encoded[term]
+        self.shard_bytes += len(after) if len(after) <= OWN_FILE_BYTES else 0
+        return after != before
+
+    def _forget(self, term: str) -> None:
+        self.by_term.pop(term, None)
+        self.blocks.pop(term, None)
+        self.encoded.pop(term, None)
+        self.files.pop(f"{self.prefix}b/{self.hashes[term]:08x}.json", None)
+        self.shard_terms[self.hashes[term] % self.shards].discard(term)
+        del self.hashes[term]
 
 
 def scope_ranges(docs: list[SearchDoc], key) -> dict[str, str]:
