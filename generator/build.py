@@ -30,6 +30,7 @@ from generator.produce import produce
 from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
 from generator.search.static import ExportCache, export_site, search_page_info
+from generator.shards import SHARD_FILE, Ownership, Shard, shard_record, sources_digest
 from generator.workbook_cache import WorkbookCache
 from generator.writer import (
     Kept,
@@ -299,6 +300,7 @@ def build(
     dev_overlay: str = "",
     drafts: bool = False,
     config: Path | None = None,
+    shard: Shard | None = None,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -315,6 +317,9 @@ def build(
 
     A disclosure marked `draft: true` is left out unless `drafts` is true (the dev server
     shows drafts, each page marked as a draft).
+
+    `shard` (--shard K/N) makes only that slice's files (generator/shards.py), with a
+    record of the slice for `--merge`.
     """
     watch = Stopwatch()
     root = Path(root).resolve()
@@ -323,7 +328,8 @@ def build(
         if cache is not None:  # the dev server: its own private output folder
             return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
         with output_lock(Path(output)):
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config,
+                          shard)
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
@@ -336,8 +342,9 @@ def build(
 
 
 def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache | None, whoosh_index: bool,
-           base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None) -> BuildResult:
-    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config))
+           base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None,
+           shard: Shard | None = None) -> BuildResult:
+    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config), shard)
     inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, output, inputs, watch.started)
     if unchanged is not None:
@@ -358,8 +365,12 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         raise BuildFailed(report)
     if base_url:  # the dev server publishes at its own address
         site = replace(site, config=replace(site.config, base_url=base_url))
+    part = None
+    if shard is not None:
+        part = Ownership(site, shard)
+        writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
     try:
-        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report)
+        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
@@ -380,7 +391,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
 
 
 def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
-                dev_overlay: str, report: Report):
+                dev_overlay: str, report: Report, part: Ownership | None = None):
     """Render every page and the search index into the writer and commit it."""
     try:
         template_dirs, static_dirs = theme_dirs(root, site.config.theme)
@@ -395,7 +406,12 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
         writer.abort()
         raise
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
-    written = _render_and_write(env, setup, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
+    if part is not None:  # one slice of a sharded build: only the files it owns
+        extras = {path: data for path, data in extras.items() if part.owns(path)}
+        written = _render_and_write(env, setup, [p for p in pages if part.owns(urls.output_file(p.path))], docs, writer,
+                                    static_dirs, cache, progress, watch, site, extras, root, part)
+    else:
+        written = _render_and_write(env, setup, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
     return written, pages, docs
 
 
@@ -415,18 +431,19 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
     return files
 
 
-def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch) -> int:
+def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch, part: Ownership | None = None) -> int:
     """Every department-year's downloads (on every core), then the site-wide bulk files."""
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
-    jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures]
+    jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures
+            if part is None or part.owns_department(dept.ref)]
     workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
     make = functools.partial(downloads.job_files, formats=formats, bundle=settings.bundles, workbooks=workbooks)
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].ref, job[1].year), (job, formats, settings)))
     if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
         workbooks.prune()
     watch.lap(message("timing.open-data"))
-    if settings.bulk:
+    if settings.bulk and (part is None or part.site_wide):
         for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
             writer.add(path, data)
             count += 1
@@ -435,24 +452,26 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
 
 
 def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
-                      watch: Stopwatch, site: Site, extras: dict, root: Path) -> int:
+                      watch: Stopwatch, site: Site, extras: dict, root: Path, part: Ownership | None = None) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
         rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup)
         try:
-            for path, data in writer.keep_all(export_site(docs, cache.search if cache else None).items()):
+            exported = export_site(docs, cache.search if cache else None) if part is None or part.site_wide else {}
+            for path, data in writer.keep_all(exported.items()):
                 writer.add(path, data)
             watch.lap(message("timing.export"))
             rendering.collect(progress)
             watch.lap(message("timing.render"))
         finally:
             rendering.close()
-        _open_data(site, root, writer, cache, watch)
+        _open_data(site, root, writer, cache, watch, part)
         for path, data in extras.items():
             writer.add(path, data)
         for path, data in read_assets(static_dirs, root).items():
-            writer.add(path, data)
+            if part is None or part.owns(path):
+                writer.add(path, data)
         written = writer.commit()
         watch.lap(message("timing.write"))
         return written

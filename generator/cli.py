@@ -14,6 +14,8 @@ from generator.argparse_text import localized
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
 from generator.messages import available_languages, language_from_environment, message, set_language
+from generator.shards import Shard, merge_slices
+from generator.writer import OutputError, check_output_dir, output_lock
 
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
@@ -59,10 +61,17 @@ def cmd_build(args) -> int:
     source = Path(args.source)
     output = Path(args.output) if args.output else source / "_site"
     level = verbosity(args)
+    if args.merge:
+        return _merge(args, source, output, level)
+    try:
+        shard = Shard.parse(args.shard) if args.shard else None
+    except ValueError as bad:
+        print(bad, file=sys.stderr)
+        return 2
     try:
         result = build(source, output, strict=args.strict, whoosh_index=args.whoosh, drafts=args.drafts,
                        progress=None if level == QUIET else _progress(sys.stderr),
-                       base_url=args.base_url or "", config=args.config)
+                       base_url=args.base_url or "", config=args.config, shard=shard)
     except BuildFailed as failed:
         print(failed.report.format_text(), file=sys.stderr)
         print(message("cli.build-failed", output=output), file=sys.stderr)
@@ -80,6 +89,24 @@ def cmd_build(args) -> int:
     if args.timings or level == VERBOSE:
         for step, seconds in result.timings:
             print(message("cli.timing", seconds=seconds, step=step))
+    return 0
+
+
+def _merge(args, source: Path, output: Path, level: int) -> int:
+    """`build --merge DIR...`: the slices joined into `output`, all or nothing."""
+    if args.shard:
+        print(message("shard.with-merge"), file=sys.stderr)
+        return 2
+    try:
+        check_output_dir(output, source.resolve(), [Path(folder) for folder in args.merge])
+        with output_lock(output):
+            writer = merge_slices([Path(folder) for folder in args.merge], output)
+    except OutputError as refused:
+        print(refused, file=sys.stderr)
+        print(message("cli.build-failed", output=output), file=sys.stderr)
+        return 1
+    if level > QUIET:
+        print(message("shard.merged", slices=len(args.merge), files=len(writer.manifest), written=len(writer.changed), output=output))
     return 0
 
 
@@ -257,6 +284,8 @@ def make_parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--drafts", action="store_true", help=message("help.drafts"))
     build_parser.add_argument("--timings", action="store_true", help=message("help.timings"))
     build_parser.add_argument("--whoosh", action="store_true", help=message("help.whoosh"))
+    build_parser.add_argument("--shard", metavar="K/N", help=message("help.shard"))
+    build_parser.add_argument("--merge", nargs="+", metavar="DIR", help=message("help.merge"))
     build_parser.set_defaults(run=cmd_build)
 
     check_parser = commands.add_parser("check", parents=site, help=message("help.check"), description=message("help.check"))
