@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator import downloads, feeds, urls
+from generator import department_cache, downloads, feeds, urls
 from generator.assemble import ReadCache, assemble
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
@@ -391,7 +391,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
 
 
 def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
-                dev_overlay: str, report: Report, part: Ownership | None = None):
+                dev_overlay: str, report: Report, part: Ownership | department_cache.Remaining | None = None):
     """Render every page and the search index into the writer and commit it."""
     try:
         template_dirs, static_dirs = theme_dirs(root, site.config.theme)
@@ -408,11 +408,32 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
     if part is not None:  # one slice of a sharded build: only the files it owns
         extras = {path: data for path, data in extras.items() if part.owns(path)}
-        written = _render_and_write(env, setup, [p for p in pages if part.owns(urls.output_file(p.path))], docs, writer,
-                                    static_dirs, cache, progress, watch, site, extras, root, part)
-    else:
-        written = _render_and_write(env, setup, pages, docs, writer, static_dirs, cache, progress, watch, site, extras, root)
+    keys: dict[str, str] = {}
+    if cache is None and part is None:  # a command-line build: departments unchanged since the last one are kept
+        reused, keys = _reuse_departments(writer, root, site, load_strings(site.config.language), template_dirs, extras)
+        part = department_cache.Remaining(reused)
+        watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
+    todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
+    written = _render_and_write(env, setup, todo, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part)
+    if keys:
+        made = department_cache.files_by_department(writer.manifest, site, set(extras))
+        department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
     return written, pages, docs
+
+
+def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: dict, template_dirs: list[Path],
+                       extras: dict) -> tuple[set[str], dict[str, str]]:
+    """The departments whose files the last build into this output made from the same inputs
+    (see department_cache), recorded in the writer as they are; and every department's key."""
+    environment = department_cache.environment_key(site, strings, template_dirs, root)
+    keys = {dept.ref: department_cache.department_key(dept, environment) for dept in site.departments}
+    last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
+    reused = set()
+    for ref, key in keys.items():
+        previous = last.get(ref)
+        if previous is not None and previous[0] == key and writer.reuse({p: d for p, d in previous[1].items() if p not in extras}):
+            reused.add(ref)
+    return reused, keys
 
 
 def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[str, bytes]:
@@ -431,7 +452,8 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
     return files
 
 
-def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch, part: Ownership | None = None) -> int:
+def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch,
+               part: Ownership | department_cache.Remaining | None = None) -> int:
     """Every department-year's downloads (on every core), then the site-wide bulk files."""
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
@@ -452,7 +474,8 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
 
 
 def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
-                      watch: Stopwatch, site: Site, extras: dict, root: Path, part: Ownership | None = None) -> int:
+                      watch: Stopwatch, site: Site, extras: dict, root: Path,
+                      part: Ownership | department_cache.Remaining | None = None) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:

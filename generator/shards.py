@@ -72,20 +72,10 @@ class Ownership:
     def owns(self, path: str) -> bool:
         """Whether the file at this site path is this slice's: a department's files go with
         the department, everything else with slice 1."""
-        prefix = _department_prefix(path)
+        prefix = urls.department_of(path)
         if prefix is not None and prefix in self._prefixes:
             return prefix in self._owned_prefixes
         return self.site_wide
-
-
-def _department_prefix(path: str) -> str | None:
-    """The department URL (urls.department) a site path lies under, if any."""
-    parts = path.split("/")
-    if parts[0] == "departments" and len(parts) > 2:
-        return f"departments/{parts[1]}/"
-    if parts[0] == "regions" and len(parts) > 4 and parts[2] == "departments":
-        return "/".join(parts[:4]) + "/"
-    return None
 
 
 def sources_digest(root: Path, site_file: Path, options: tuple) -> str:

@@ -23,6 +23,16 @@ def department(ref: str) -> str:
     return f"regions/{region_code}/departments/{code}/" if region_code else f"departments/{code}/"
 
 
+def department_of(path: str) -> str | None:
+    """The department URL (department()) a site path lies under, if any."""
+    parts = path.split("/")
+    if parts[0] == "departments" and len(parts) > 2:
+        return f"departments/{parts[1]}/"
+    if parts[0] == "regions" and len(parts) > 4 and parts[2] == "departments":
+        return "/".join(parts[:4]) + "/"
+    return None
+
+
 def disclosure(ref: str, year: int) -> str:
     return f"{department(ref)}{year}/"
 

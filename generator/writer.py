@@ -569,6 +569,18 @@ class OutputWriter:
             for copy in _siblings(path):  # unchanged with its file, verified with it
                 self.manifest[copy] = self.reusable[copy]
 
+    def reuse(self, files: dict[str, str]) -> bool:
+        """Record these files (path → digest) as unchanged, without their bytes, if the old
+        output verifiably holds every one of them (and its compressed copies); else record
+        none of them and return False."""
+        reusable = self.reusable
+        for path, digest in files.items():
+            if reusable.get(path) != digest or (self.compress and not all(copy in reusable for copy in _siblings(path))):
+                return False
+        for path, digest in files.items():
+            self.record(path, (digest, False, ()))
+        return True
+
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 

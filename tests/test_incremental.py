@@ -3,6 +3,7 @@ of change, and only the pages a change touches are rendered again."""
 
 from __future__ import annotations
 
+import json
 import queue
 import shutil
 
@@ -176,3 +177,135 @@ def test_dev_server_build_of_the_paths_the_watcher_names_equals_a_fresh_one(port
         watcher.stop()
         site.close()
         fresh.close()
+
+
+# ---- a fresh process: the per-department record on disk (generator/department_cache.py) ----
+
+
+def edit_theme_static(root):
+    css = root / "themes/default/static/site.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* 改 */\n", encoding="utf-8")
+
+
+def add_department(root):
+    shutil.copytree(root / "content/departments/405001", root / "content/departments/405002")
+    edit(root / "content/departments/405002/department.yaml", "name: ", "name: 复制的")
+
+
+def remove_department(root):
+    shutil.rmtree(root / "content/departments/405001")
+
+
+FRESH_CHANGES = dict(WATCHED_CHANGES, **{
+    "theme static file edited": edit_theme_static,
+    "department added": add_department,
+    "department removed": remove_department,
+})
+
+
+@pytest.mark.parametrize("change", FRESH_CHANGES.values(), ids=FRESH_CHANGES.keys())
+def test_a_fresh_process_build_after_a_change_equals_a_clean_build(portal, tmp_path, change):
+    """A command-line build into the output of the last one keeps the departments whose
+    inputs did not change; what it writes is what a clean build writes."""
+    build(portal, tmp_path / "out")
+    change(portal)
+    build(portal, tmp_path / "out")
+    build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The paths of the pages rendered (the sample renders in one process)."""
+    from generator import render
+
+    paths: list[str] = []
+    real = render.render_page
+
+    def record(env, page):
+        paths.append(page.path)
+        return real(env, page)
+
+    monkeypatch.setattr(render, "render_page", record)
+    return paths
+
+
+def test_a_fresh_process_renders_only_the_edited_department(portal, tmp_path, rendered, monkeypatch):
+    from generator import downloads
+
+    made: list[str] = []
+    real = downloads.job_files
+
+    def job_files(job, *args, **kwargs):
+        made.append(job[0].ref)
+        return real(job, *args, **kwargs)
+
+    monkeypatch.setattr(downloads, "job_files", job_files)
+    build(portal, tmp_path / "out")
+    assert any(path.startswith("departments/405001/") for path in rendered) and "405001" in made
+    rendered.clear()
+    made.clear()
+    rename_project(portal)
+    build(portal, tmp_path / "out")
+    assert any(path.startswith("departments/731/") for path in rendered)
+    assert not any(path.startswith(("departments/405001/", "departments/569301/")) for path in rendered)
+    assert set(made) == {"731"}  # the downloads too
+    build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_a_page_edited_by_hand_makes_its_department_again(portal, tmp_path, rendered):
+    build(portal, tmp_path / "out")
+    page = tmp_path / "out/departments/405001/index.html"
+    page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>hand</p></main>"))
+    rendered.clear()
+    build(portal, tmp_path / "out", strict=True)  # another option: the inputs differ, so this is a real build
+    assert "departments/405001/" in rendered
+    build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"format": 1, "departments": {"405001": ["x", {"a": 1}]}}', "forged digests"])
+def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered, damage):
+    from generator import department_cache
+    from generator.build import CACHE_DIR
+
+    build(portal, tmp_path / "out")
+    record = department_cache.record_path(portal / CACHE_DIR, tmp_path / "out")
+    if damage == "forged digests":  # the right keys, but files the output does not hold
+        data = json.loads(record.read_text(encoding="utf-8"))
+        for key, files in data["departments"].values():
+            for path in files:
+                files[path] = "0" * 40
+        record.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        record.write_text(damage, encoding="utf-8")
+    rendered.clear()
+    build(portal, tmp_path / "out", strict=True)
+    assert {"departments/405001/", "departments/569301/", "departments/731/"} <= set(rendered)
+    build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_the_key_covers_the_generator_and_the_templates(tmp_path, monkeypatch):
+    from generator import department_cache
+    from generator.build import load_site
+    from generator.diagnostics import Report
+    from generator.render import load_strings
+    from conftest import ROOT
+
+    site = load_site(ROOT, Report())
+    strings = load_strings(site.config.language)
+    generator = tmp_path / "generator"
+    shutil.copytree(department_cache._GENERATOR, generator, ignore=shutil.ignore_patterns("__pycache__"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "footer.html").write_text("<footer></footer>\n", encoding="utf-8")
+    monkeypatch.setattr(department_cache, "_GENERATOR", generator)
+    first = department_cache.environment_key(site, strings, [templates], tmp_path)
+    assert department_cache.environment_key(site, strings, [templates], tmp_path) == first
+    (generator / "views.py").write_text((generator / "views.py").read_text(encoding="utf-8") + "\n# a new version\n", encoding="utf-8")
+    second = department_cache.environment_key(site, strings, [templates], tmp_path)
+    assert second != first
+    (templates / "footer.html").write_text("<footer>改</footer>\n", encoding="utf-8")
+    assert department_cache.environment_key(site, strings, [templates], tmp_path) != second
