@@ -170,11 +170,14 @@ def test_the_dev_server_rebuilds_the_named_path_of_one_region(built):
         assert "改过名的项目" in page(site.output, f"regions/{TS}/departments/306001/2025/projects/p-nocode")
         assert "改过名的项目" not in page(site.output, f"regions/{ZJK}/departments/306001/2025/projects/p-nocode")
         assert fresh.rebuild(force=True)
-        tree = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
         assert tree(site.output) == tree(fresh.output)
     finally:
         site.close()
         fresh.close()
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def diagnostics(make_site, files: dict) -> Report:
@@ -380,7 +383,6 @@ def test_the_dev_server_takes_in_a_new_region_folder(built):
         assert site.rebuild(known_change=True, changed=changed) and site.status.ok
         assert "<h1>秦皇岛市</h1>" in page(site.output, "regions/130300")
         assert fresh.rebuild(force=True)
-        tree = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
         assert tree(site.output) == tree(fresh.output)
     finally:
         site.close()

@@ -7,6 +7,7 @@ scripts/test.sh. When either is missing the tests fail with a message saying so;
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import mimetypes
 import posixpath
@@ -103,13 +104,12 @@ def _handler_for(root: Path):
     return Handler
 
 
-@pytest.fixture(scope="session")
-def site_server(sample_build):
-    """The built sample portal on 127.0.0.1 at a free port; yields the base URL ending in /yjsgk/."""
-    _, output = sample_build
+@contextlib.contextmanager
+def serving(output: Path, name: str = "site"):
+    """A built site on 127.0.0.1 at a free port, for the duration; the base URL ending in /yjsgk/."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(Path(output)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="sample-site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         host, port = server.server_address[:2]
@@ -118,6 +118,36 @@ def site_server(sample_build):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def built_from(files: dict, folder: Path) -> Path:
+    """A tiny site written from dicts (path → YAML data) into folder/site and built for the
+    address serving() gives; the output folder."""
+    from conftest import write_yaml
+
+    from generator.build import build
+
+    for relative, data in files.items():
+        write_yaml(folder / "site" / relative, data)
+    build(folder / "site", folder / "out", base_url="http://127.0.0.1" + BASE_PATH)
+    return folder / "out"
+
+
+def load_page(chromium, url: str, width: int):
+    """A new context at this width and the page loaded in it; (context, page): close the context."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", reduced_motion="reduce")
+    page = context.new_page()
+    response = page.goto(url, wait_until="load")
+    assert response is not None and response.status == 200
+    return context, page
+
+
+@pytest.fixture(scope="session")
+def site_server(sample_build):
+    """The built sample portal on 127.0.0.1 at a free port; yields the base URL ending in /yjsgk/."""
+    _, output = sample_build
+    with serving(Path(output), "sample-site") as url:
+        yield url
 
 
 # ---- Chromium ----

@@ -4,13 +4,9 @@ pages, which carry charts too, are in test_accessibility.py.)"""
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 
-from generator.build import build
-from browser.conftest import BASE_PATH, _handler_for
+from browser.conftest import built_from, load_page, serving
 
 WIDTHS = (1280, 320)
 YOY_PAGE = "departments/100/2025/"
@@ -18,38 +14,15 @@ YOY_PAGE = "departments/100/2025/"
 
 @pytest.fixture(scope="module")
 def two_year_server(tmp_path_factory):
-    from conftest import write_yaml
     from test_year_over_year import two_years
 
-    root = tmp_path_factory.mktemp("two-years") / "site"
-    for relative, data in two_years().items():
-        write_yaml(root / relative, data)
-    output = root.parent / "out"
-    build(root, output, base_url="http://127.0.0.1" + BASE_PATH)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(output))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield f"http://{host}:{port}{BASE_PATH}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-def _open(chromium, url: str, width: int):
-    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN", reduced_motion="reduce")
-    page = context.new_page()
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200
-    return context, page
+    with serving(built_from(two_years(), tmp_path_factory.mktemp("two-years"))) as url:
+        yield url
 
 
 @pytest.mark.parametrize("width", WIDTHS, ids=lambda w: f"{w}px")
 def test_year_over_year_page_has_no_axe_violations(chromium, two_year_server, axe, width):
-    context, page = _open(chromium, two_year_server + YOY_PAGE, width)
+    context, page = load_page(chromium, two_year_server + YOY_PAGE, width)
     try:
         assert page.locator("#year-over-year").count() == 1
         assert page.locator("svg[role=img]").count() == 4
