@@ -153,7 +153,6 @@ def test_an_edit_in_one_region_rebuilds_only_that_department(built, tmp_path):
         assert now[(f"{ZJK}-306001", 2025)][0] != memo[(f"{ZJK}-306001", 2025)][0], name
     clean = tmp_path / "clean"
     build(root, clean)
-    tree = lambda folder: {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}  # noqa: E731
     assert tree(output) == tree(clean)
 
 
