@@ -20,7 +20,7 @@ import json
 import zipfile
 from decimal import Decimal
 
-from generator import urls
+from generator import urls, xlsx
 from generator.datatables import CLASSIFICATIONS, DataTable, disclosure_tables, is_figure, is_money, project_table
 from generator.model import Cell, Department, Disclosure, Site
 from generator.tables import CODE, TABLE_KINDS, TEXT, Column
@@ -96,7 +96,7 @@ def table_json(table: DataTable) -> bytes:
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose members carry no time of writing, so the same workbook is the same bytes."""
+    """A zip whose members carry no time of writing, so the same files are the same bytes."""
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):
         if isinstance(name, str):
@@ -105,20 +105,9 @@ class _FixedTimeZip(zipfile.ZipFile):
             name.external_attr = 0o644 << 16
         super().writestr(name, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl writes each worksheet from a temporary file: take its bytes, not its time.
-        with open(filename, "rb") as handle:
-            self.writestr(arcname or str(filename), handle.read())
-
 
 def table_xlsx(table: DataTable) -> bytes:
-    from generator import xlsx  # openpyxl is imported only when workbooks are made
-
-    book = xlsx.workbook(table)
-    buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        xlsx.save(book, archive)
-    return buffer.getvalue()
+    return zip_bytes(xlsx.workbook(table))
 
 
 # ---------------------------------------------------------------- data package
