@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 
-from generator import urls, xlsx
+from generator import urls, xlsx, zipfiles
 from generator.datatables import CLASSIFICATIONS, DataTable, disclosure_tables, is_figure, is_money, project_table
 from generator.model import Cell, Department, Disclosure, Site
 from generator.tables import CODE, TABLE_KINDS, TEXT, Column
 from generator.views import figure
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: files carry no build time
+ZIP_TIME = zipfiles.ZIP_TIME
 FORMATS = ("csv", "json", "xlsx")  # the JSON first: a workbook is kept between builds by it
 LICENSE_NOTE = "数字与原文一致，原文中的差错未作更正。"
 
@@ -40,21 +42,28 @@ def _text(value: Cell) -> str:
     return figure(value) if isinstance(value, Decimal) else str(value)
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
 def _csv_field(value: Cell, quote: bool) -> str:
     text = _text(value)
-    if quote and text or any(ch in text for ch in ',"\r\n'):
+    if quote and text or _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def csv_bytes(header: list[str], rows, code_positions: set[int]) -> bytes:
+def csv_bytes(header: list[str], rows: Sequence[Sequence[Cell]], code_positions: set[int]) -> bytes:
     """RFC 4180 CSV with a BOM; the cells at code_positions are quoted whatever they hold."""
     head = ("\ufeff" + ",".join(_csv_field(h, False) for h in header) + "\r\n").encode("utf-8")
     return head + _csv_lines(rows, code_positions)
 
 
-def _csv_lines(rows, code_positions: set[int]) -> bytes:
-    lines = [",".join(_csv_field(value, index in code_positions) for index, value in enumerate(row)) + "\r\n" for row in rows]
+def _csv_lines(rows: Sequence[Sequence[Cell]], code_positions: set[int]) -> bytes:
+    # Whether a column is quoted is worked out once per table, not once per cell.
+    width = max((len(row) for row in rows), default=0)
+    quoted = [index in code_positions for index in range(width)]
+    field = _csv_field
+    lines = [",".join([field(value, quote) for value, quote in zip(row, quoted)]) + "\r\n" for row in rows]
     return "".join(lines).encode("utf-8")
 
 
@@ -107,7 +116,7 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 def table_xlsx(table: DataTable) -> bytes:
-    return zip_bytes(xlsx.workbook(table))
+    return xlsx.workbook(table)
 
 
 # ---------------------------------------------------------------- data package
@@ -202,7 +211,7 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
         f"{dept.name}（部门编码 {code}）{year} 年部门预算公开的各表，单位：万元。{LICENSE_NOTE}",
     )
     if bundle:
-        files[urls.data_bundle(code, year)] = zip_bytes(
+        files[urls.data_bundle(code, year)] = bundle_bytes(
             {path[len(folder):]: data for path, data in sorted(files.items())}
         )
     return files
@@ -211,7 +220,16 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
 _MAKERS = {"csv": table_csv, "xlsx": table_xlsx, "json": table_json}
 
 
+def bundle_bytes(members: dict[str, bytes]) -> bytes:
+    """A department-year's zip: a workbook, already compressed, is stored as it is."""
+    return zipfiles.archive(
+        (name, zipfiles.stored(data) if name.endswith(".xlsx") else zipfiles.deflated(data))
+        for name, data in members.items()
+    )
+
+
 def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip of any size (Zip64 where needed): the site-wide bundle."""
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():

@@ -15,9 +15,11 @@ digits; a string goes to the shared strings, as Excel itself writes them.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
+from generator import zipfiles
 from generator.datatables import DataTable, is_money
 from generator.tables import CODE
 
@@ -304,22 +306,31 @@ def sheet_title(table: DataTable) -> str:
     return (table.key if len(table.key) <= 31 else table.key[:31]).replace("/", "-")
 
 
-def workbook(table: DataTable) -> dict[str, bytes]:
-    """The parts of a table's .xlsx file by name, in the order a zip should hold them
-    ([Content_Types].xml first); the same table, the same bytes."""
-    sheet, widths = layout(table)
-    strings: dict[str, int] = {}
-    worksheet = _worksheet(sheet, widths, strings)
-    uses = sum(1 for cells in sheet.cells.values() for value, _ in cells.values() if isinstance(value, str))
+@functools.cache
+def _fixed_parts() -> dict[str, zipfiles.Member]:
+    """The parts every workbook has word for word, compressed once per process."""
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _ROOT_RELS,
         "docProps/app.xml": _APP,
         "docProps/core.xml": _CORE,
-        "xl/workbook.xml": _workbook_part(sheet_title(table)),
         "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
         "xl/styles.xml": _STYLES,
+    }
+    return {name: zipfiles.deflated(text.encode("utf-8")) for name, text in parts.items()}
+
+
+def workbook(table: DataTable) -> bytes:
+    """The .xlsx file of a table; the same table, the same bytes."""
+    sheet, widths = layout(table)
+    strings: dict[str, int] = {}
+    worksheet = _worksheet(sheet, widths, strings)
+    uses = sum(1 for cells in sheet.cells.values() for value, _ in cells.values() if isinstance(value, str))
+    varying = {
+        "xl/workbook.xml": _workbook_part(sheet_title(table)),
         "xl/sharedStrings.xml": _shared_strings(strings, uses),
         "xl/worksheets/sheet1.xml": worksheet,
     }
-    return {name: text.encode("utf-8") for name, text in parts.items()}
+    members = dict(_fixed_parts())  # [Content_Types].xml first, as readers expect
+    members.update((name, zipfiles.deflated(text.encode("utf-8"))) for name, text in varying.items())
+    return zipfiles.archive(members.items())
