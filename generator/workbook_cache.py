@@ -2,8 +2,8 @@
 
 A portal has a workbook per table and per project, as many as it has pages. A workbook is
 a function of its table (everything it shows is in the table's JSON) and of the code that
-lays it out, so it is kept in .disclose-cache/workbooks/ under the digest of both, and a rebuild after an edit
-makes only the workbooks of the tables that changed. Entries a build did not use are
+lays it out, so it is kept in .disclose-cache/workbooks/ under the digest of both, and a
+rebuild after an edit makes only the workbooks of the tables that changed. Entries a build did not use are
 removed after it, so the cache holds one site's workbooks.
 
 Forked workers read and add entries concurrently: each is written to a temporary name and
@@ -25,7 +25,7 @@ def _layout() -> str:
     if _LAYOUT is None:
         here = Path(__file__).parent
         digest = hashlib.sha1()
-        for name in ("xlsx.py", "downloads.py", "datatables.py"):
+        for name in ("xlsx.py", "zipfiles.py", "downloads.py", "datatables.py"):
             digest.update((here / name).read_bytes())
         _LAYOUT = digest.hexdigest()
     return _LAYOUT
