@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import synthetic  # noqa: E402
+import synthetic
 
 
 def one_clean_build(portal: Path, output: Path, one_core: bool, profile: Path | None) -> dict:

@@ -145,7 +145,7 @@ class Sheet:
         self.merges.append((first_row, first_col, last_row, last_col))
 
 
-def layout(table: DataTable) -> tuple[Sheet, list[float]]:
+def layout(table: DataTable) -> tuple[Sheet, list[int]]:
     """The sheet of a table and its column widths."""
     sheet = Sheet()
     width = max(len(table.columns), 2)
@@ -241,7 +241,7 @@ def _merge_levels(sheet: Sheet, table: DataTable, first: int) -> None:
 # ---------------------------------------------------------------- SpreadsheetML
 
 
-def _worksheet(sheet: Sheet, widths: list[float], strings: dict[str, int]) -> str:
+def _worksheet(sheet: Sheet, widths: list[int], strings: dict[str, int]) -> str:
     letters = [column_letter(c) for c in range(1, max(len(widths), *(max(r) for r in sheet.cells.values())) + 1)]
     parts = []
     for row in sorted(sheet.cells):

@@ -109,7 +109,7 @@ def test_column_letters():
 
 
 def test_a_zip_holds_its_members_as_given():
-    members = {"a.csv": b"x,y\r\n" * 100, "年度/b.json": "{}".encode(), "c.xlsx": b"PK already packed"}
+    members = {"a.csv": b"x,y\r\n" * 100, "年度/b.json": b"{}", "c.xlsx": b"PK already packed"}
     data = zipfiles.archive(
         (name, zipfiles.stored(raw) if name.endswith(".xlsx") else zipfiles.deflated(raw)) for name, raw in members.items()
     )
