@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import synthetic
+import synthetic  # noqa: E402
 
 
 def one_clean_build(portal: Path, output: Path, one_core: bool, profile: Path | None) -> dict:
