@@ -18,16 +18,18 @@ from __future__ import annotations
 import functools
 import io
 import json
+import re
 import zipfile
+from collections.abc import Sequence
 from decimal import Decimal
 
-from generator import urls
+from generator import urls, xlsx, zipfiles
 from generator.datatables import CLASSIFICATIONS, DataTable, disclosure_tables, is_figure, is_money, project_table
 from generator.model import Cell, Department, Disclosure, Site
 from generator.tables import CODE, TABLE_KINDS, TEXT, Column
 from generator.views import figure
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: files carry no build time
+ZIP_TIME = zipfiles.ZIP_TIME
 FORMATS = ("csv", "json", "xlsx")  # the JSON first: a workbook is kept between builds by it
 LICENSE_NOTE = "数字与原文一致，原文中的差错未作更正。"
 
@@ -35,27 +37,34 @@ LICENSE_NOTE = "数字与原文一致，原文中的差错未作更正。"
 # ---------------------------------------------------------------- cells as text
 
 
-def _text(value: Cell) -> str:
+def _text(value: int | Cell) -> str:
     if value is None:
         return ""
     return figure(value) if isinstance(value, Decimal) else str(value)
 
 
-def _csv_field(value: Cell, quote: bool) -> str:
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def _csv_field(value: int | Cell, quote: bool) -> str:
     text = _text(value)
-    if quote and text or any(ch in text for ch in ',"\r\n'):
+    if quote and text or _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
-def csv_bytes(header: list[str], rows, code_positions: set[int]) -> bytes:
+def csv_bytes(header: list[str], rows: Sequence[Sequence[int | Cell]], code_positions: set[int]) -> bytes:
     """RFC 4180 CSV with a BOM; the cells at code_positions are quoted whatever they hold."""
     head = ("\ufeff" + ",".join(_csv_field(h, False) for h in header) + "\r\n").encode("utf-8")
     return head + _csv_lines(rows, code_positions)
 
 
-def _csv_lines(rows, code_positions: set[int]) -> bytes:
-    lines = [",".join(_csv_field(value, index in code_positions) for index, value in enumerate(row)) + "\r\n" for row in rows]
+def _csv_lines(rows: Sequence[Sequence[int | Cell]], code_positions: set[int]) -> bytes:
+    # Whether a column is quoted is worked out once per table, not once per cell.
+    width = max((len(row) for row in rows), default=0)
+    quoted = [index in code_positions for index in range(width)]
+    field = _csv_field
+    lines = [",".join([field(value, quote) for value, quote in zip(row, quoted)]) + "\r\n" for row in rows]
     return "".join(lines).encode("utf-8")
 
 
@@ -98,7 +107,7 @@ def table_json(table: DataTable) -> bytes:
 
 
 class _FixedTimeZip(zipfile.ZipFile):
-    """A zip whose members carry no time of writing, so the same workbook is the same bytes."""
+    """A zip whose members carry no time of writing, so the same files are the same bytes."""
 
     def writestr(self, name, data, compress_type=None, compresslevel=None):
         if isinstance(name, str):
@@ -107,20 +116,9 @@ class _FixedTimeZip(zipfile.ZipFile):
             name.external_attr = 0o644 << 16
         super().writestr(name, data, compress_type, compresslevel)
 
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        # openpyxl writes each worksheet from a temporary file: take its bytes, not its time.
-        with open(filename, "rb") as handle:
-            self.writestr(arcname or str(filename), handle.read())
-
 
 def table_xlsx(table: DataTable) -> bytes:
-    from generator import xlsx  # openpyxl is imported only when workbooks are made
-
-    book = xlsx.workbook(table)
-    buffer = io.BytesIO()
-    with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        xlsx.save(book, archive)
-    return buffer.getvalue()
+    return xlsx.workbook(table)
 
 
 # ---------------------------------------------------------------- data package
@@ -221,7 +219,7 @@ def disclosure_files(dept: Department, disclosure: Disclosure, formats: tuple[st
         f"{dept.name}（{_department_words(dept)}）{year} 年部门预算公开的各表，单位：万元。{LICENSE_NOTE}",
     )
     if bundle:
-        files[urls.data_bundle(code, year)] = zip_bytes(
+        files[urls.data_bundle(code, year)] = bundle_bytes(
             {path[len(folder):]: data for path, data in sorted(files.items())}
         )
     return files
@@ -236,7 +234,16 @@ def _department_words(dept: Department) -> str:
     return f"部门编码 {dept.code}"
 
 
+def bundle_bytes(members: dict[str, bytes]) -> bytes:
+    """A department-year's zip: a workbook, already compressed, is stored as it is."""
+    return zipfiles.archive(
+        (name, zipfiles.stored(data) if name.endswith(".xlsx") else zipfiles.deflated(data))
+        for name, data in members.items()
+    )
+
+
 def zip_bytes(members: dict[str, bytes]) -> bytes:
+    """A zip of any size (Zip64 where needed): the site-wide bundle."""
     buffer = io.BytesIO()
     with _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():

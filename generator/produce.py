@@ -16,7 +16,7 @@ from collections.abc import Callable
 from generator import parallel
 from generator.writer import Stager
 
-PARALLEL_FROM = 40  # jobs; below this a second process costs more than it saves
+PARALLEL_FROM = 8  # jobs (department-years, ~0.1 s each); below this a second process costs more than it saves
 _WORK: tuple | None = None  # (jobs or None, make, stager): set in each worker by _start_worker
 
 

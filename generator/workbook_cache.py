@@ -1,10 +1,9 @@
 """Workbooks kept between command-line builds, by what they hold.
 
-openpyxl takes about as long to make one workbook as the build takes to render two pages,
-and a portal has one per table and per project. A workbook is a function of its table
-(everything it shows is in the table's JSON) and of the code that lays it out, so it is
-kept in .disclose-cache/workbooks/ under the digest of both, and a rebuild after an edit
-makes only the workbooks of the tables that changed. Entries a build did not use are
+A portal has a workbook per table and per project, as many as it has pages. A workbook is
+a function of its table (everything it shows is in the table's JSON) and of the code that
+lays it out, so it is kept in .disclose-cache/workbooks/ under the digest of both, and a
+rebuild after an edit makes only the workbooks of the tables that changed. Entries a build did not use are
 removed after it, so the cache holds one site's workbooks.
 
 Forked workers read and add entries concurrently: each is written to a temporary name and
@@ -24,11 +23,9 @@ _LAYOUT = None  # digest of the code that makes a workbook, worked out once per 
 def _layout() -> str:
     global _LAYOUT
     if _LAYOUT is None:
-        import openpyxl
-
         here = Path(__file__).parent
-        digest = hashlib.sha1(openpyxl.__version__.encode())
-        for name in ("xlsx.py", "downloads.py", "datatables.py"):
+        digest = hashlib.sha1()
+        for name in ("xlsx.py", "zipfiles.py", "downloads.py", "datatables.py"):
             digest.update((here / name).read_bytes())
         _LAYOUT = digest.hexdigest()
     return _LAYOUT
