@@ -28,7 +28,6 @@ import gzip
 import hashlib
 import json
 import os
-import posixpath
 import re
 import shutil
 import stat as stat_module
@@ -38,6 +37,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.messages import message
 
@@ -74,17 +74,24 @@ MARKER_TEXT_2 = b"This folder is written by `disclose build`; each line below: s
 STAGING_STAMP = ".disclose-staging"  # marks a folder of the builder's own (staging, retired) for removal
 RACY_NS = 2_000_000_000  # a file written this close to its manifest is verified by content
 
-_DIGEST = re.compile(r"[0-9a-f]{40}")
-_NUMBER = re.compile(r"[0-9]{1,20}")
+# Relative, "/"-separated, no empty, "." or ".." part, no backslash, colon or control
+# character: such a path is its own normal form.
+_PART = r"(?!\.\.?(?:/|$))[^/\\:\x00-\x1f\x7f]+"
+_PLAIN_PATH = f"{_PART}(?:/{_PART})*"
+_VALID_PATH = re.compile(_PLAIN_PATH)
+
+
+_LINE_1 = re.compile(rf"([0-9a-f]{{40}}) ({_PLAIN_PATH})")
+_LINE_2 = re.compile(rf"([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})")
 
 
 class OutputError(Exception):
     pass
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A file the builder wrote: its digest and size."""
+class Entry(NamedTuple):
+    """A file the builder wrote: its digest and size. (A tuple: a manifest holds one per
+    file of the site, made anew at every build, and a frozen dataclass is slower to make.)"""
 
     digest: str
     size: int = -1  # -1: a manifest of the first format, which kept no size
@@ -150,12 +157,7 @@ def check_output_dir(output_dir: Path, source_root: Path, inputs: Iterable[Path]
 
 def valid_output_path(path: str) -> bool:
     """A path the builder could have written: relative, normalised, no hidden trick."""
-    if not path or path.startswith("/") or "\\" in path or ":" in path:
-        return False
-    if any(ord(c) < 32 or ord(c) == 127 for c in path):
-        return False
-    parts = path.split("/")
-    return all(part not in ("", ".", "..") for part in parts) and posixpath.normpath(path) == path
+    return _VALID_PATH.fullmatch(path) is not None
 
 
 def read_manifest(output_dir: Path) -> Manifest | None:
@@ -192,17 +194,12 @@ def parse_manifest(text: str, where: str) -> Manifest:
 
 
 def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:
-    fields = line.split(" ", 2 if with_stat else 1)
-    if len(fields) != (3 if with_stat else 2) or not _DIGEST.fullmatch(fields[0]):
-        return None
-    path = fields[-1]
-    if not valid_output_path(path):
+    found = (_LINE_2 if with_stat else _LINE_1).fullmatch(line)  # the path validated with the rest
+    if found is None:
         return None
     if not with_stat:
-        return Entry(fields[0]), path
-    if not _NUMBER.fullmatch(fields[1]):
-        return None
-    return Entry(fields[0], int(fields[1])), path
+        return Entry(found.group(1)), found.group(2)
+    return Entry(found.group(1), int(found.group(2))), found.group(3)
 
 
 def _manifest_line(path: str, entry: Entry) -> bytes:
@@ -261,19 +258,20 @@ def verified_files(output_dir: Path, manifest: Manifest, index: StatIndex | None
     stats = index.files if index is not None else {}
     racy_from = index.written_ns - RACY_NS if index is not None else 0
     folders = _Folders(output_dir)
+    base = os.path.join(output_dir, "")  # plain strings: a Path per file costs more than its lstat
     good: dict[str, os.stat_result] = {}
     for path, entry in manifest.items():
         if not folders.plain(path.rpartition("/")[0]):
             continue
         try:
-            info = os.lstat(output_dir / path)
+            info = os.lstat(base + path)
         except OSError:
             continue
         if not stat_module.S_ISREG(info.st_mode) or (entry.size >= 0 and info.st_size != entry.size):
             continue
         recorded = stats.get(path)
         trusted = recorded == (info.st_mtime_ns, info.st_ino) and info.st_mtime_ns < racy_from
-        if trusted or _same_content(output_dir / path, entry.digest):
+        if trusted or _same_content(Path(base + path), entry.digest):
             good[path] = info
     return good
 
