@@ -55,6 +55,7 @@ class BuildResult:
     written: int = 0  # files written or replaced (the rest were unchanged)
     timings: tuple = ()  # (step, seconds) in order: where the time went
     kept: tuple[Kept, ...] = ()  # files in the output the builder did not write (or that were edited): kept
+    rendered: tuple[str, ...] = ()  # the pages this build rendered (the others were reused), by site path
 
 
 class Stopwatch:
@@ -301,6 +302,7 @@ def build(
     drafts: bool = False,
     config: Path | None = None,
     shard: Shard | None = None,
+    changed: set[str] | None = None,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -320,12 +322,16 @@ def build(
 
     `shard` (--shard K/N) makes only that slice's files (generator/shards.py), with a
     record of the slice for `--merge`.
+
+    `changed` (with a `cache`: the dev server) names the files changed since the last build
+    with that cache, so that only those are looked at again; None: not known, look at all.
     """
     watch = Stopwatch()
     root = Path(root).resolve()
     config = Path(config).resolve() if config is not None else None
     try:
         if cache is not None:  # the dev server: its own private output folder
+            cache.sources.changed = changed
             return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
         with output_lock(Path(output)):
             return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config,
@@ -370,7 +376,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         part = Ownership(site, shard)
         writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
     try:
-        written, pages, docs = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part)
+        written, pages, docs, rendered = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
@@ -387,7 +393,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         watch.lap(message("timing.whoosh"))
     if inputs.digest:
         _remember_build(root, output, inputs, len(pages), files, report)
-    return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept))
+    return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept), rendered)
 
 
 def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
@@ -418,7 +424,8 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
     if keys:
         made = department_cache.files_by_department(writer.manifest, site, set(extras))
         department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
-    return written, pages, docs
+    rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
+    return written, pages, docs, rendered
 
 
 def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: dict, template_dirs: list[Path],

@@ -177,9 +177,7 @@ class DevSite:
         (the watcher), so the watched tree is not walked again; `changed` then names the
         paths (None: unknown), so that the build looks at those files only."""
         with self.lock:
-            if known_change:
-                changed = files_only(changed, self.cache.sources.files)
-            self.cache.sources.changed = changed if known_change else None
+            changed = files_only(changed, self.cache.sources.files) if known_change else None
             if not known_change:
                 current = self.settle()
                 if not force and current == self.last_snapshot:
@@ -190,16 +188,16 @@ class DevSite:
             try:
                 result = build(self.root, self.output, cache=self.cache, base_url=self.address + self.base_path,
                                drafts=True,  # the dev server shows drafts, each page marked
-                               dev_overlay=OVERLAY_PATH, config=self.config)
+                               dev_overlay=OVERLAY_PATH, config=self.config, changed=changed)
             except BuildFailed as failed:
                 self._failed(failed, time.perf_counter() - started)
                 return True
             self.built = True
-            self.status = Status(True, self.status.generation + 1, [], list(self.cache.render.rendered),
+            self.status = Status(True, self.status.generation + 1, [], list(result.rendered),
                                  time.perf_counter() - started, [[step, round(seconds, 4)] for step, seconds in result.timings],
                                  time.time())
             if self.verbosity > QUIET:
-                self.say(message("serve.rebuilt", pages=len(self.cache.render.rendered), files=result.written,
+                self.say(message("serve.rebuilt", pages=len(result.rendered), files=result.written,
                                  ms=round(self.status.seconds * 1000)))
             if self.verbosity == VERBOSE and changed:
                 self.say("  " + "\n  ".join(sorted(changed)))

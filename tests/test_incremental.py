@@ -113,9 +113,9 @@ def test_a_template_change_re_renders_the_pages_that_use_it(portal, tmp_path):
     cache = BuildCache()
     build(portal, tmp_path / "out", cache=cache)
     edit_template(portal)
-    build(portal, tmp_path / "out", cache=cache)
-    assert len(cache.render.rendered) == 58
-    assert all("/projects/" in path for path in cache.render.rendered)
+    result = build(portal, tmp_path / "out", cache=cache)
+    assert len(result.rendered) == 58
+    assert all("/projects/" in path for path in result.rendered)
 
 
 def test_changes_that_arrive_together_cause_one_rebuild(portal):
@@ -246,7 +246,8 @@ def test_a_fresh_process_renders_only_the_edited_department(portal, tmp_path, re
     rendered.clear()
     made.clear()
     rename_project(portal)
-    build(portal, tmp_path / "out")
+    result = build(portal, tmp_path / "out")
+    assert sorted(result.rendered) == sorted(rendered)  # what the build says it rendered
     assert any(path.startswith("departments/731/") for path in rendered)
     assert not any(path.startswith(("departments/405001/", "departments/569301/")) for path in rendered)
     assert set(made) == {"731"}  # the downloads too
@@ -309,3 +310,22 @@ def test_the_key_covers_the_generator_and_the_templates(tmp_path, monkeypatch):
     assert second != first
     (templates / "footer.html").write_text("<footer>改</footer>\n", encoding="utf-8")
     assert department_cache.environment_key(site, strings, [templates], tmp_path) != second
+
+
+def test_a_build_told_which_files_changed_lists_nothing_else(portal, tmp_path, monkeypatch):
+    """build(..., changed=paths), the dev server's way in: the content folder is not walked
+    again, and the result says which pages were rendered."""
+    from generator import loader
+
+    cache = BuildCache()
+    build(portal, tmp_path / "out", cache=cache)
+    walks: list[str] = []
+    real = loader._content_files
+    monkeypatch.setattr(loader, "_content_files", lambda folder: walks.append(str(folder)) or real(folder))
+    rename_project(portal)
+    result = build(portal, tmp_path / "out", cache=cache, changed={str(portal / PROJECT)})
+    assert walks == []
+    assert "departments/731/2025/projects/13070024P00000410006W/" in result.rendered
+    assert not any(path.startswith("departments/405001/") for path in result.rendered)
+    build(portal, tmp_path / "out", cache=cache, changed=None)  # not known: everything is looked at
+    assert walks

@@ -141,8 +141,7 @@ def test_an_edit_in_one_region_rebuilds_only_that_department(built, tmp_path):
     assert all(len(memo) == 2 for memo in kept.values()), {name: list(memo) for name, memo in kept.items()}
     project = root / f"content/regions/{ZJK}/departments/306001/2025/projects/p-nocode.yaml"
     project.write_text(project.read_text(encoding="utf-8").replace("name: 示例项目", "name: 改过名的项目"), encoding="utf-8")
-    build(root, output, cache=cache)
-    rendered = cache.render.rendered
+    rendered = build(root, output, cache=cache).rendered
     assert f"regions/{ZJK}/departments/306001/2025/projects/p-nocode/" in rendered
     assert not [path for path in rendered if path.startswith(f"regions/{TS}/")], rendered
     assert set(cache.search.exported) == {"all", f"{ZJK}-306001-2025"}
