@@ -40,6 +40,7 @@ from generator.writer import (
     check_output_dir,
     marker_digest,
     output_is_intact,
+    output_key,
     output_lock,
     read_assets,
 )
@@ -211,8 +212,7 @@ def _remember_build(root: Path, output: Path, inputs: Inputs, pages: int, files:
 
 def output_stat_index(root: Path, output: Path) -> Path:
     """Where the stat of each file written into `output` is kept (see writer.StatIndex)."""
-    key = hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16]
-    return root / CACHE_DIR / "outputs" / f"{key}.json"
+    return root / CACHE_DIR / "outputs" / f"{output_key(output)}.json"
 
 
 def search_index_dir(root: Path) -> Path:

@@ -33,8 +33,9 @@ import pickle
 from pathlib import Path
 
 from generator import urls
-from generator.links import walk_files
+from generator.links import hash_files
 from generator.model import Department, Site
+from generator.writer import output_key
 
 _GENERATOR = Path(__file__).parent
 FORMAT = 1
@@ -44,12 +45,11 @@ def environment_key(site: Site, strings: dict, template_dirs: list[Path], root: 
     """What every department's pages share: configuration, years, strings, templates, generator."""
     digest = hashlib.sha256(f"{FORMAT}\0{site.config!r}\0{site.years!r}\0".encode())
     digest.update(json.dumps(strings, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    for base, folder in [(_GENERATOR, _GENERATOR)] + [(root, folder) for folder in template_dirs]:
-        if not folder.is_dir():
-            continue
-        for entry in sorted(walk_files(base if folder.is_relative_to(base) else folder, folder, skip_hidden=False), key=lambda e: e.path):
-            if "__pycache__" not in entry.path:
-                digest.update(entry.path.encode("utf-8") + b"\0" + Path(entry.path).read_bytes() + b"\0")
+    hash_files(digest, _GENERATOR, _GENERATOR)  # its code, built-in theme and strings
+    for index, folder in enumerate(template_dirs):  # in their order of precedence
+        digest.update(f"\0templates {index}\0".encode())
+        if folder.is_dir():  # links are followed as far as the build follows them: inside the project
+            hash_files(digest, root if folder.is_relative_to(root) else folder, folder)
     return digest.hexdigest()
 
 
@@ -58,8 +58,7 @@ def department_key(dept: Department, environment: str) -> str:
 
 
 def record_path(cache_dir: Path, output: Path) -> Path:
-    key = hashlib.sha1(str(Path(output).resolve()).encode("utf-8")).hexdigest()[:16]
-    return cache_dir / "departments" / f"{key}.json"
+    return cache_dir / "departments" / f"{output_key(output)}.json"
 
 
 def load(path: Path) -> dict[str, tuple[str, dict[str, str]]]:

@@ -9,6 +9,7 @@ up the tree cannot send a walk round in circles.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +54,16 @@ def walk_files(root: Path, folder: Path, skip_hidden: bool = True) -> Iterator[o
                 yield entry
         except OSError:
             continue
+
+
+def hash_files(digest, base: Path, folder: Path) -> None:
+    """Feed `digest` each file under `folder` (as walk_files finds them, bytecode caches
+    aside): its path from `base` and its bytes, in path order. Times play no part, so every
+    checkout of the same files gives the same digest."""
+    found = sorted((Path(entry.path).relative_to(base).as_posix(), entry.path)
+                   for entry in walk_files(base, folder, skip_hidden=False) if "__pycache__" not in entry.path)
+    for name, path in found:
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(Path(path).read_bytes()).digest())
 
 
 def link_diagnostics(root: Path) -> list[Diagnostic]:

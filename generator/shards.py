@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import urls
-from generator.links import walk_files
+from generator.links import hash_files
 from generator.messages import message
 from generator.model import Site
 from generator.writer import OutputError, OutputWriter, read_manifest, valid_output_path
@@ -82,22 +82,13 @@ def sources_digest(root: Path, site_file: Path, options: tuple) -> str:
     """A digest of what a slice was built from, equal on every machine that checked out
     the same commit: the bytes (not the times) of every input and of the generator."""
     digest = hashlib.sha256(repr(options).encode("utf-8"))
-    folders = [(_GENERATOR, _GENERATOR)] + [(root, root / name) for name in ("content", "templates", "themes", "static")]
-    found: list[tuple[str, str]] = []
-    for base, folder in folders:
-        if folder.is_dir():
-            for entry in walk_files(base, folder, skip_hidden=False):
-                if "__pycache__" not in entry.path:
-                    found.append((Path(entry.path).relative_to(base).as_posix(), _file_sha(Path(entry.path))))
+    hash_files(digest, _GENERATOR, _GENERATOR)
+    for name in ("content", "templates", "themes", "static"):
+        if (root / name).is_dir():
+            hash_files(digest, root, root / name)
     if site_file.is_file():
-        found.append(("site.yaml", _file_sha(site_file)))
-    for name, sha in sorted(found):
-        digest.update(f"{name}\0{sha}\n".encode())
+        digest.update(b"site.yaml\0" + hashlib.sha256(site_file.read_bytes()).digest())
     return digest.hexdigest()
-
-
-def _file_sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def shard_record(shard: Shard, sources: str) -> bytes:

@@ -155,6 +155,11 @@ def check_output_dir(output_dir: Path, source_root: Path, inputs: Iterable[Path]
 # --- the manifest ------------------------------------------------------------------------
 
 
+def output_key(output_dir: Path) -> str:
+    """A short name for an output folder, for the records kept about it beside the sources."""
+    return hashlib.sha1(str(Path(output_dir).resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 def valid_output_path(path: str) -> bool:
     """A path the builder could have written: relative, normalised, no hidden trick."""
     return _VALID_PATH.fullmatch(path) is not None
