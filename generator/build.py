@@ -21,8 +21,8 @@ from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
 from generator.links import link_diagnostics, walk_files
-from generator.load_parallel import can_load_in_parallel, load_in_parallel
-from generator.loader import SourceCache, read_sources, readable, site_file_path
+from generator.load_parallel import can_load_in_parallel, load_departments
+from generator.loader import SourceCache, content_listing, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
 from generator.pages import department_head, site_pages
@@ -240,7 +240,8 @@ def model_memory():
 
 
 def load_site(root: Path, report: Report, cache: BuildCache | None = None, drafts: bool = True,
-              config: Path | None = None) -> Site | None:
+              config: Path | None = None, records: department_cache.LoadRecords | None = None,
+              load_keys: dict[str, str] | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
     Structure problems come from the schema; the budget rules run only on a model whose
@@ -249,20 +250,30 @@ def load_site(root: Path, report: Report, cache: BuildCache | None = None, draft
     drafts are left out of the model, and neither their blanks nor the budget rules' view
     of them are reported (a broken file is, wherever it is).
     `config`: the settings file to read instead of the project's site.yaml (--config).
+    `records` (a command-line build): each department is read and checked again only when
+    its files changed since the load kept there; `load_keys` is given each department's key.
     """
     with model_memory():
-        return _load_site(root, report, cache, drafts, config)
+        return _load_site(root, report, cache, drafts, config, records, load_keys)
 
 
 def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: bool = True,
-               config: Path | None = None) -> Site | None:
+               config: Path | None = None, records: department_cache.LoadRecords | None = None,
+               load_keys: dict[str, str] | None = None) -> Site | None:
     site, checked = None, None
-    listing = can_load_in_parallel(Path(root), config) if cache is None else None
+    listing = None
+    if cache is None:
+        listing = can_load_in_parallel(Path(root), config)
+        if listing is None and records is not None and site_file_path(Path(root), config).is_file():
+            listing = content_listing(Path(root))
     if listing is not None:
         attempt = Report()
-        site, checked = load_in_parallel(Path(root), listing, attempt, config)
+        loaded = load_departments(Path(root), listing, attempt, config, records)
+        site, checked = loaded.site, loaded.checked
         if site is not None:  # else site.yaml is broken: the one-process path reports it all
             report.extend(attempt.diagnostics)
+            if load_keys is not None:
+                load_keys.update(loaded.load_keys)
     if site is None:
         sources = read_sources(Path(root), cache.sources if cache else None, config)
         site = assemble(sources, report, cache.reads if cache else None)
@@ -357,7 +368,9 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         return unchanged
     watch.lap(message("timing.inputs"))
     report = Report()
-    site = load_site(root, report, cache, drafts=drafts, config=config)
+    records = None if cache is not None else department_cache.LoadRecords(root / CACHE_DIR / "loads")
+    load_keys: dict[str, str] = {}
+    site = load_site(root, report, cache, drafts=drafts, config=config, records=records, load_keys=load_keys)
     watch.lap(message("timing.load"))
     writer = None
     try:
@@ -376,7 +389,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         part = Ownership(site, shard)
         writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
     try:
-        written, pages, docs, rendered = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part)
+        written, pages, docs, rendered = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part,
+                                                      load_keys)
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
@@ -397,7 +411,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
 
 
 def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
-                dev_overlay: str, report: Report, part: Ownership | department_cache.Remaining | None = None):
+                dev_overlay: str, report: Report, part: Ownership | department_cache.Remaining | None = None,
+                load_keys: dict[str, str] | None = None):
     """Render every page and the search index into the writer and commit it."""
     try:
         template_dirs, static_dirs = theme_dirs(root, site.config.theme)
@@ -416,7 +431,8 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
         extras = {path: data for path, data in extras.items() if part.owns(path)}
     keys: dict[str, str] = {}
     if cache is None and part is None:  # a command-line build: departments unchanged since the last one are kept
-        reused, keys = _reuse_departments(writer, root, site, load_strings(site.config.language), template_dirs, extras)
+        reused, keys = _reuse_departments(writer, root, site, load_strings(site.config.language), template_dirs, extras,
+                                          load_keys or {})
         part = department_cache.Remaining(reused)
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
@@ -429,11 +445,11 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
 
 
 def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: dict, template_dirs: list[Path],
-                       extras: dict) -> tuple[set[str], dict[str, str]]:
+                       extras: dict, load_keys: dict[str, str]) -> tuple[set[str], dict[str, str]]:
     """The departments whose files the last build into this output made from the same inputs
     (see department_cache), recorded in the writer as they are; and every department's key."""
     environment = department_cache.environment_key(site, strings, template_dirs, root)
-    keys = {dept.ref: department_cache.department_key(dept, environment) for dept in site.departments}
+    keys = {dept.ref: department_cache.department_key(dept, environment, load_keys.get(dept.ref)) for dept in site.departments}
     last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
     reused = set()
     for ref, key in keys.items():

@@ -1,44 +1,165 @@
-"""What a command-line build keeps on disk, per department, so that the next build (a
-fresh process) renders and makes the downloads again only for the departments whose
-inputs changed.
+"""What a command-line build keeps on disk between processes, per department, so that
+the next build (a fresh process) reads, checks, renders and makes the downloads again
+only for the departments whose inputs changed. This module is the whole contract; no
+other module reads or writes these records.
 
-The contract:
+**Loads** (`.disclose-cache/loads/<key>.pickle`): what reading and checking one run of
+content files gave (a department's folder; or the files between departments, such as
+region.yaml): the department heads, disclosures and regions found, the structure
+diagnostics and the budget rules' diagnostics.
 
-- **Kept**, in `.disclose-cache/departments/<output key>.json` beside the sources (never
-  published), for the output it was written for: each department's key, and the files
-  the build made for it (its pages and downloads, everything under its URL) with their
-  digests. JSON, not pickle: the file is read as untrusted input, and anything that does
-  not parse as this shape counts as no record at all.
-- **Keyed by** a digest of: the department's whole model (pickled: every value its pages
-  and downloads show, since a department's pages are made from its own model, the UI
-  strings and the globals, see render._set_globals), the site configuration, the years of
-  the site (the globals), the UI strings, the bytes of every template the build uses and
-  of the generator itself (its code, its built-in theme and its strings).
-- **Reused** only when the key is equal and every recorded file is in the output as
+- Keyed by the run's files (path, size, modification and change times, inode; and the
+  content of a file changed within TRUST_AFTER_NS of the build, whose time stamp a second
+  change could share, as git's index does), the site configuration, the language of the
+  messages, and the bytes of the generator (its code, built-in theme and strings).
+- A record is read with an unpickler that can make nothing but the model's own plain
+  data classes and Decimal (`_ModelUnpickler`), so a planted file cannot run code; a
+  record that does not unpickle to the expected shape is a miss. Written to a temporary
+  file and renamed; the records no load used are removed after each load.
+
+**Departments** (`.disclose-cache/departments/<output key>.json`), for the output the
+record was written for: each department's key, and the files the build made for it (its
+pages and downloads, everything under its URL, and its search scopes) with their digests.
+JSON, not pickle: the file is read as untrusted input, and anything that does not parse
+as this shape counts as no record at all.
+
+- Keyed by the key of the load its model came from (which covers every file it was
+  read from), its region's name and the years it shows (a draft left out changes them),
+  and the environment every page shares: the site configuration, the years of the site
+  (the globals), the UI strings, the bytes of every template the build uses and of the
+  generator itself. (A department whose load has no key, which a build does not make, is
+  keyed by its pickled model instead.)
+- Reused only when the key is equal and every recorded file is in the output as
   recorded, verified by the writer (`OutputWriter.reuse`); else the department is made
   again. A failed or interrupted build writes no record; the record is replaced (written
   to a temporary file and renamed) after the output is committed.
-- **Not covered**, made by every build: the site-wide pages, the search index, feeds,
-  sitemap, the source documents kept beside disclosure.yaml, the bulk downloads, the
-  assets. The dev server does not use this record: it keeps its own caches in memory
-  (build.BuildCache).
+
+**Not covered**, made by every build: the site-wide pages, the site-wide search scope,
+feeds, sitemap, the source documents kept beside disclosure.yaml, the bulk downloads,
+the assets. The dev server does not use these records: it keeps its own caches in memory
+(build.BuildCache).
 """
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 import hashlib
+import io
 import json
 import os
 import pickle
 from pathlib import Path
 
-from generator import urls
+from generator import diagnostics, indicators, model, tables, urls
 from generator.links import hash_files
-from generator.model import Department, Site
+from generator.messages import current_language
+from generator.model import Department, Site, SiteConfig
 from generator.writer import output_key
 
 _GENERATOR = Path(__file__).parent
-FORMAT = 1
+FORMAT = 2
+TRUST_AFTER_NS = 2_000_000_000  # coarser than any file system's time stamps
+
+
+# ---------------------------------------------------------------------------- loads
+
+
+def generator_digest() -> str:
+    """The bytes of the generator: its code, built-in theme and strings."""
+    digest = hashlib.sha256()
+    hash_files(digest, _GENERATOR, _GENERATOR)
+    return digest.hexdigest()
+
+
+def loading_key(settings: SiteConfig, generator: str) -> str:
+    """What every run's load shares: the generator, the settings, the messages' language."""
+    return hashlib.sha256(f"{FORMAT}\0{generator}\0{settings!r}\0{current_language()}".encode()).hexdigest()
+
+
+def files_key(shared: str, files: list[tuple[str, os.stat_result]], now_ns: int) -> str:
+    """The key of one run of content files: their stat, and the content of a recent one."""
+    digest = hashlib.sha256(shared.encode())
+    for path, info in files:
+        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}".encode())
+        if max(info.st_mtime_ns, info.st_ctime_ns) > now_ns - TRUST_AFTER_NS:
+            try:
+                digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+            except OSError:
+                digest.update(b"\0unreadable")
+    return digest.hexdigest()
+
+
+_MODEL_MODULES = {module.__name__: module for module in (model, diagnostics, indicators, tables)}
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    """Makes the model's classes and Decimal, and nothing else (no function, no other class)."""
+
+    def find_class(self, module_name: str, name: str):
+        if (module_name, name) == ("decimal", "Decimal"):
+            return decimal.Decimal
+        found = getattr(_MODEL_MODULES.get(module_name), name, None)
+        if isinstance(found, type):
+            return found
+        raise pickle.UnpicklingError(f"{module_name}.{name} is not part of the model")
+
+
+def unpickle_load(data: bytes) -> tuple | None:
+    """A load record's (heads, disclosures, regions, diagnostics, found), or None when the
+    bytes are not one."""
+    try:
+        result = _ModelUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a damaged or planted record is a miss, whatever it raised
+        return None
+    if not (isinstance(result, tuple) and len(result) == 5 and isinstance(result[0], dict)
+            and isinstance(result[1], dict) and isinstance(result[2], dict)
+            and isinstance(result[3], list) and isinstance(result[4], list)):
+        return None
+    return result
+
+
+def pickle_load(result: tuple) -> bytes:
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class LoadRecords:
+    """The load records of one project (see the module's docstring). Picklable: the load
+    workers write the records of the runs they read."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.pickle"
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Remove the records (and leftover temporary files) of keys not in `keys`."""
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            name = entry.name
+            if (name.endswith(".pickle") and name[:-len(".pickle")] not in keys) or name.endswith(".tmp"):
+                with contextlib.suppress(OSError):  # another build's, or already gone
+                    os.unlink(entry.path)
+
+
+# ---------------------------------------------------------------------------- departments
 
 
 def environment_key(site: Site, strings: dict, template_dirs: list[Path], root: Path) -> str:
@@ -53,8 +174,12 @@ def environment_key(site: Site, strings: dict, template_dirs: list[Path], root: 
     return digest.hexdigest()
 
 
-def department_key(dept: Department, environment: str) -> str:
-    return hashlib.sha256(environment.encode() + pickle.dumps(dept, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+def department_key(dept: Department, environment: str, load: str | None = None) -> str:
+    """`load`: the key of the load the department's model came from (see the docstring)."""
+    if load is None:
+        return hashlib.sha256(environment.encode() + pickle.dumps(dept, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    shown = (load, dept.region, tuple(disclosure.year for disclosure in dept.disclosures))
+    return hashlib.sha256(f"{environment}\0{shown!r}".encode()).hexdigest()
 
 
 def record_path(cache_dir: Path, output: Path) -> Path:

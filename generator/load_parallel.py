@@ -1,22 +1,30 @@
-"""Read, assemble and check a large portal on every core.
+"""Read, assemble and check a portal department by department, on every core when it is large.
 
-The content files are cut into runs of whole departments; worker processes (fork or
-spawn, see generator/parallel.py) are each given a run (the project root, the site
-configuration and the run's part of the listing), read, parse and assemble it and check
-the disclosures in it, and send back the department heads, the disclosures and the
-diagnostics. The main process puts the departments together exactly as `assemble` does,
-so the model, the diagnostics and their order are the same as in one process.
+The content files are cut into runs, one a department (and one for the files between
+departments, such as region.yaml). Each run's load is a pure function of its files and
+the site configuration, so a command-line build keeps it on disk (department_cache's
+load records) and the next build reads and checks again only the runs whose files
+changed. The runs to read are shared among worker processes (fork or spawn, see
+generator/parallel.py), each given its runs' explicit inputs (the project root, the
+runs' part of the listing, the site configuration, the messages' language), which send
+back each run's heads, disclosures and diagnostics. The main process puts the
+departments together exactly as `assemble` does, so the model, the diagnostics and
+their order are the same as in one process.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from generator import department_cache
 from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.drafts import blocking_errors, draft_folders
 from generator.loader import content_listing, read_file, readable, site_file_path
+from generator.messages import current_language, set_language
 from generator.model import Site, SiteConfig
 from generator.parallel import context, usable_cores
 from generator.schema import read_site_config
@@ -44,26 +52,25 @@ def _department_of(path: str, root: str) -> str:
     return ""
 
 
-def _runs(listing: list, root: Path, count: int) -> list[tuple[int, int]]:
-    """Index ranges of about equal size that never split a department."""
-    size = max(1, len(listing) // count)
-    runs, start = [], 0
-    base = str(root)
-    while start < len(listing):
-        end = min(len(listing), start + size)
-        while end < len(listing) and _department_of(listing[end][0], base) == _department_of(listing[end - 1][0], base) != "":
-            end += 1
-        runs.append((start, end))
-        start = end
-    return runs
+def _groups(listing: list, root: Path) -> list[list]:
+    """The listing cut where the department changes: each department's files, and the
+    files between departments, as consecutive runs in listing order."""
+    groups: list[list] = []
+    base, last = str(root), None
+    for item in listing:
+        folder = _department_of(item[0], base)
+        if not groups or folder != last:
+            groups.append([])
+        groups[-1].append(item)
+        last = folder
+    return groups
 
 
-def _load_run(task: tuple[Path, list, SiteConfig]):
-    """One run, from its explicit inputs: the project root, its part of the listing, the
-    site configuration."""
-    root, run, config = task
+def _load_group(root: Path, group: list, config: SiteConfig) -> tuple:
+    """Read, assemble and check one run of content files: (heads, disclosures, regions,
+    structure diagnostics, budget rules' diagnostics)."""
     report = Report()
-    content = [read_file(root, path) for path, _ in run]
+    content = [read_file(root, path) for path, _ in group]
     heads, disclosures, regions = assemble_content(content, report)
     found = []
     folders = draft_folders(d for items in disclosures.values() for d in items)
@@ -73,30 +80,109 @@ def _load_run(task: tuple[Path, list, SiteConfig]):
     return heads, disclosures, regions, report.diagnostics, found
 
 
-def load_in_parallel(root: Path, listing: list, report: Report, config: Path | None = None) -> tuple[Site | None, list]:
-    """The site and the diagnostics of the budget rules (to be acknowledged by the caller);
-    structure problems go to `report`."""
+def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.LoadRecords | None, list]) -> list[bytes]:
+    """Some runs, from their explicit inputs (the project root, the runs' part of the
+    listing, the site configuration, the messages' language, where to keep the records and
+    under which keys), each as the pickled bytes of its load."""
+    root, groups, config, language, records, keys = task
+    set_language(language)
+    results = []
+    for group, key in zip(groups, keys):
+        data = department_cache.pickle_load(_load_group(root, group, config))
+        if records is not None and key is not None:
+            records.put(key, data)
+        results.append(data)
+    return results
+
+
+def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, keys: list) -> list[bytes]:
+    """The loads of `groups`, on every core when they are many files."""
+    files = sum(len(group) for group in groups)
+    workers = usable_cores()
+    if files < PARALLEL_LOAD_FROM or workers < 2 or len(groups) < 2:
+        return _load_task((root, groups, config, current_language(), records, keys))
+    tasks = [(root, groups[start:end], config, current_language(), records, keys[start:end])
+             for start, end in _group_runs(groups, workers * RUNS_PER_WORKER)]
+    return _load_on_workers(tasks, workers)
+
+
+def _load_on_workers(tasks: list, workers: int) -> list[bytes]:
+    with context().Pool(workers) as pool:
+        return [data for results in pool.map(_load_task, tasks, chunksize=1) for data in results]
+
+
+def _group_runs(groups: list[list], count: int) -> list[tuple[int, int]]:
+    """Index ranges of the groups, of about equal numbers of files."""
+    size = max(1, sum(len(group) for group in groups) // count)
+    runs, start, files = [], 0, 0
+    for index, group in enumerate(groups):
+        files += len(group)
+        if files >= size:
+            runs.append((start, index + 1))
+            start, files = index + 1, 0
+    if start < len(groups):
+        runs.append((start, len(groups)))
+    return runs
+
+
+@dataclass
+class Loaded:
+    """A loaded portal: the site (None when site.yaml is broken), the budget rules'
+    diagnostics (to be acknowledged by the caller), and each department's load key (see
+    department_cache; empty without records)."""
+
+    site: Site | None
+    checked: list
+    load_keys: dict[str, str]
+
+
+def load_departments(root: Path, listing: list, report: Report, config: Path | None = None,
+                     records: department_cache.LoadRecords | None = None) -> Loaded:
+    """Every department read and checked on its own (on every core when there are many),
+    or taken from its load record when its files are unchanged; structure problems go to
+    `report`, in the order one process finds them."""
     root = Path(root)
     site_path = site_file_path(root, config)
     if config is None and not readable(root, site_path):
-        return None, []  # the one-process path reports it
+        return Loaded(None, [], {})  # the one-process path reports it
     site_file = read_file(root, str(site_path))
     settings = read_site_config(site_file.path, site_file.text_or_why(), report)
     if settings is None:
-        return None, []
-    workers = usable_cores()
-    tasks = [(root, listing[start:end], settings) for start, end in _runs(listing, root, workers * RUNS_PER_WORKER)]
-    with context().Pool(workers) as pool:
-        results = pool.map(_load_run, tasks, chunksize=1)
+        return Loaded(None, [], {})
+    groups = _groups(listing, root)
+    keys: list = [None] * len(groups)
+    found: list = [None] * len(groups)
+    if records is not None:
+        shared = department_cache.loading_key(settings, department_cache.generator_digest())
+        now = time.time_ns()
+        keys = [department_cache.files_key(shared, group, now) for group in groups]
+        found = [_recorded(records, key) for key in keys]
+        records.keep_only(set(keys))
+    missing = [index for index, result in enumerate(found) if result is None]
+    fresh = _load_missing(root, [groups[i] for i in missing], settings, records, [keys[i] for i in missing])
+    for index, data in zip(missing, fresh):
+        found[index] = department_cache.unpickle_load(data)
+    return _merge(settings, found, keys, report)
+
+
+def _recorded(records: department_cache.LoadRecords, key: str) -> tuple | None:
+    data = records.get(key)
+    return None if data is None else department_cache.unpickle_load(data)
+
+
+def _merge(settings: SiteConfig, results: list, keys: list, report: Report) -> Loaded:
     heads: dict = {}
     disclosures: dict[str, list] = {}
     regions: dict = {}
     checked: list = []
-    for run_heads, run_disclosures, run_regions, diagnostics, found in results:
+    load_keys: dict[str, str] = {}
+    for (run_heads, run_disclosures, run_regions, diagnostics, found), key in zip(results, keys):
         heads.update(run_heads)
         regions.update(run_regions)
         for code, items in run_disclosures.items():
             disclosures.setdefault(code, []).extend(items)
+        if key is not None:
+            load_keys.update((ref, key) for ref in (*run_heads, *run_disclosures))
         report.extend(diagnostics)
         checked.extend(found)
-    return Site(settings, make_departments(heads, disclosures, report, regions)), checked
+    return Loaded(Site(settings, make_departments(heads, disclosures, report, regions)), checked, load_keys)

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from generator.build import BUILTIN_THEMES, BuildCache, build
+from generator.build import BUILTIN_THEMES, CACHE_DIR, BuildCache, build
 from generator.serve import DevSite
 
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
@@ -26,6 +26,12 @@ def portal(sample_copy):
 
 def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(root, output):
+    """A build that keeps nothing from earlier ones: no record of loads or departments."""
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    return build(root, output)
 
 
 def edit(path, old, new):
@@ -88,7 +94,7 @@ def test_incremental_build_equals_clean_build(portal, tmp_path, change):
     change(portal)
     build(portal, incremental, cache=cache)
     clean = tmp_path / "clean"
-    build(portal, clean)
+    clean_build(portal, clean)
     assert tree(incremental) == tree(clean)
 
 
@@ -104,7 +110,7 @@ def test_project_added_equals_clean_build(portal, tmp_path):
     (source.parent / "p13.yaml").write_text(text, encoding="utf-8")
     build(portal, incremental, cache=cache)
     clean = tmp_path / "clean"
-    build(portal, clean)
+    clean_build(portal, clean)
     assert tree(incremental) == tree(clean)
     assert (incremental / "departments/569301/2022/projects/p13/index.html").is_file()
 
@@ -209,9 +215,10 @@ def test_a_fresh_process_build_after_a_change_equals_a_clean_build(portal, tmp_p
     inputs did not change; what it writes is what a clean build writes."""
     build(portal, tmp_path / "out")
     change(portal)
-    build(portal, tmp_path / "out")
-    build(portal, tmp_path / "clean")
+    result = build(portal, tmp_path / "out")
+    clean = clean_build(portal, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert [d.format() for d in result.report.sorted()] == [d.format() for d in clean.report.sorted()]
 
 
 @pytest.fixture
@@ -251,7 +258,7 @@ def test_a_fresh_process_renders_only_the_edited_department(portal, tmp_path, re
     assert any(path.startswith("departments/731/") for path in rendered)
     assert not any(path.startswith(("departments/405001/", "departments/569301/")) for path in rendered)
     assert set(made) == {"731"}  # the downloads too
-    build(portal, tmp_path / "clean")
+    clean_build(portal, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
@@ -262,14 +269,13 @@ def test_a_page_edited_by_hand_makes_its_department_again(portal, tmp_path, rend
     rendered.clear()
     build(portal, tmp_path / "out", strict=True)  # another option: the inputs differ, so this is a real build
     assert "departments/405001/" in rendered
-    build(portal, tmp_path / "clean")
+    clean_build(portal, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
 @pytest.mark.parametrize("damage", ["not json", '{"format": 1, "departments": {"405001": ["x", {"a": 1}]}}', "forged digests"])
 def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered, damage):
     from generator import department_cache
-    from generator.build import CACHE_DIR
 
     build(portal, tmp_path / "out")
     record = department_cache.record_path(portal / CACHE_DIR, tmp_path / "out")
@@ -284,7 +290,7 @@ def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered,
     rendered.clear()
     build(portal, tmp_path / "out", strict=True)
     assert {"departments/405001/", "departments/569301/", "departments/731/"} <= set(rendered)
-    build(portal, tmp_path / "clean")
+    clean_build(portal, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 

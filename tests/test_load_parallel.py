@@ -43,14 +43,15 @@ def test_parallel_load_equals_one_process(source, method, tmp_path, monkeypatch)
     assert [d.format() for d in report.sorted()] == [d.format() for d in expected.sorted()]
 
 
-def test_runs_never_split_a_department(tmp_path):
+def test_each_department_is_a_run_of_its_own(tmp_path):
     listing = load_parallel.content_listing(ROOT)
-    runs = load_parallel._runs(listing, ROOT, 8)
-    assert runs[0][0] == 0 and runs[-1][1] == len(listing)
-    assert all(a[1] == b[0] for a, b in zip(runs, runs[1:]))
-    for start, end in runs[1:]:
-        before = load_parallel._department_of(listing[start - 1][0], str(ROOT))
-        assert before != load_parallel._department_of(listing[start][0], str(ROOT)) or before == ""
+    groups = load_parallel._groups(listing, ROOT)
+    assert [item for group in groups for item in group] == listing
+    folders = [load_parallel._department_of(group[0][0], str(ROOT)) for group in groups]
+    for group, folder in zip(groups, folders):
+        assert {load_parallel._department_of(path, str(ROOT)) for path, _ in group} == {folder}
+    assert all(a != b for a, b in zip(folders, folders[1:]))
+    assert len([f for f in folders if f]) == len(set(folders) - {""}) >= 2
 
 
 def test_parallel_load_of_a_draft_equals_one_process(tmp_path, monkeypatch):

@@ -11,9 +11,9 @@ import sys
 import pytest
 
 from generator import load_parallel, parallel, produce, render
-from generator.build import build
+from generator.build import CACHE_DIR, build
 from generator.diagnostics import BuildFailed
-from conftest import ROOT
+from conftest import ROOT, copy_portal
 
 METHODS = ("fork", "spawn")
 
@@ -42,7 +42,7 @@ def workers_seen(monkeypatch):
         finally:
             seen["render"] |= self.worker_pids
 
-    real_load = load_parallel.load_in_parallel
+    real_load = load_parallel._load_on_workers
 
     def load(*args, **kwargs):
         seen["load"].add(os.getpid())  # the parent takes the parallel load path
@@ -58,7 +58,7 @@ def workers_seen(monkeypatch):
     monkeypatch.setattr(produce, "_parallel", produce_in_parallel)
     monkeypatch.setattr(produce, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
-    monkeypatch.setattr("generator.build.load_in_parallel", load)
+    monkeypatch.setattr(load_parallel, "_load_on_workers", load)
     monkeypatch.setattr(render, "worker_count", lambda pages: 2)  # a 1-core machine still tests both paths
     monkeypatch.setattr(load_parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(load_parallel, "PARALLEL_LOAD_FROM", 1)
@@ -74,16 +74,18 @@ def _one_process(monkeypatch):
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("source", ["sample", "synthetic"])
 def test_fork_spawn_and_one_process_give_the_same_site(method, source, portal, workers_seen, tmp_path, monkeypatch):
-    root = ROOT if source == "sample" else portal
+    root = copy_portal(ROOT, tmp_path / "sample") if source == "sample" else portal
     seen = workers_seen
     monkeypatch.setenv(parallel.START_METHOD_VARIABLE, method)
     assert parallel.start_method() == method
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)  # nothing kept from an earlier build: every department is loaded
     build(root, tmp_path / method)
     assert seen["load"], "the content was not loaded by workers"
     assert seen["render"], "the pages were not rendered by workers"
     assert seen["downloads"], "the downloads were not made by workers"
     assert os.getpid() not in seen["render"]
     _one_process(monkeypatch)
+    shutil.rmtree(root / CACHE_DIR)
     build(root, tmp_path / "serial")
     assert tree(tmp_path / method) == tree(tmp_path / "serial")
 

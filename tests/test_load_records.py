@@ -1,0 +1,159 @@
+"""The load records a command-line build keeps (department_cache): a department whose
+files did not change is neither read nor checked again, and gives the very model and
+diagnostics a fresh load gives; a record is never trusted to run code."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_portal
+
+from generator import department_cache, load_parallel
+from generator.build import CACHE_DIR, build, load_site
+from generator.diagnostics import Report
+from generator.messages import current_language, set_language
+
+INVALID = Path(__file__).parent / "invalid"
+PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
+
+
+@pytest.fixture
+def loaded_runs(monkeypatch):
+    """The department folder of every run of files read (in this process: the sample is small)."""
+    folders: list[str] = []
+    real = load_parallel._load_group
+
+    def load_group(root, group, config):
+        folders.append(load_parallel._department_of(group[0][0], str(root)))
+        return real(root, group, config)
+
+    monkeypatch.setattr(load_parallel, "_load_group", load_group)
+    return folders
+
+
+def _load(root: Path, records=None):
+    report, keys = Report(), {}
+    site = load_site(root, report, records=records, load_keys=keys)
+    return site, [d.format() for d in report.sorted()], keys
+
+
+def _records(root: Path) -> department_cache.LoadRecords:
+    return department_cache.LoadRecords(root / CACHE_DIR / "loads")
+
+
+@pytest.mark.parametrize("source", [ROOT, *sorted(p for p in INVALID.iterdir() if (p / "site.yaml").is_file())],
+                         ids=lambda path: path.name)
+def test_a_load_from_records_equals_a_fresh_load(source, tmp_path, loaded_runs):
+    root = copy_portal(source, tmp_path / "portal")
+    expected_site, expected, _ = _load(root)
+    loaded_runs.clear()
+    first_site, first, keys = _load(root, _records(root))
+    assert loaded_runs, "nothing was read"
+    loaded_runs.clear()
+    site, found, again = _load(root, _records(root))
+    assert loaded_runs == [], "a run was read again although none of its files changed"
+    assert (site, found) == (first_site, first) == (expected_site, expected)
+    assert again == keys and (site is None or set(keys) >= {dept.ref for dept in site.departments})
+
+
+def test_only_the_edited_department_is_read_again(sample_copy, tmp_path, loaded_runs):
+    build(sample_copy, tmp_path / "out")
+    loaded_runs.clear()
+    path = sample_copy / PROJECT
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
+    build(sample_copy, tmp_path / "out")
+    assert loaded_runs == ["731"]
+
+
+def test_a_file_changed_within_its_time_stamp_is_recognised_by_content(tmp_path):
+    """The same size, times and inode (a second change within one tick of a coarse clock):
+    a file that recent is recognised by its content; an older one by its stat alone."""
+    path = tmp_path / "p.yaml"
+    path.write_text("name: 一\n", encoding="utf-8")
+    now = 10**18
+
+    def stat(changed_ns: int) -> os.stat_result:  # mode, ino, dev, nlink, uid, gid, size, 3 times in s, in float, in ns
+        return os.stat_result((0o100644, 7, 1, 1, 0, 0, path.stat().st_size, 0, 0, 0, 0.0, 0.0, 0.0, 0, changed_ns, changed_ns))
+
+    def key(info):
+        return department_cache.files_key("shared", [(str(path), info)], now)
+
+    recent, old = stat(now - 10**9), stat(now - 10**10)
+    assert (recent.st_mtime_ns, recent.st_ctime_ns) == (now - 10**9, now - 10**9)
+    before_recent, before_old = key(recent), key(old)
+    path.write_text("name: 二\n", encoding="utf-8")
+    assert key(recent) != before_recent
+    assert key(old) == before_old  # not read: trusted by its stat
+
+
+class _Planted:
+    def __reduce__(self):
+        return (os.mkdir, (self.target,))
+
+    def __init__(self, target: str):
+        self.target = target
+
+
+def test_a_planted_record_cannot_run_code(sample_copy, tmp_path, loaded_runs):
+    build(sample_copy, tmp_path / "out")
+    planted = tmp_path / "planted"
+    records = list((sample_copy / CACHE_DIR / "loads").glob("*.pickle"))
+    assert records
+    for record in records:  # under the right names: only the unpickler stands in the way
+        record.write_bytes(pickle.dumps(({}, {}, {}, [_Planted(str(planted))], [])))
+    loaded_runs.clear()
+    build(sample_copy, tmp_path / "again")
+    assert not planted.exists()
+    assert len(loaded_runs) == len(records), "a planted record was taken for a load"
+    assert tree(tmp_path / "again") == tree(tmp_path / "out")
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_damaged_record_is_read_again(sample_copy, loaded_runs):
+    _, expected, _ = _load(sample_copy, _records(sample_copy))
+    for record in (sample_copy / CACHE_DIR / "loads").glob("*.pickle"):
+        record.write_bytes(record.read_bytes()[:100])
+    loaded_runs.clear()
+    site, found, _ = _load(sample_copy, _records(sample_copy))
+    assert sorted(loaded_runs) == ["405001", "569301", "731"] and found == expected
+
+
+def test_records_no_load_used_are_removed(sample_copy):
+    _load(sample_copy, _records(sample_copy))
+    folder = sample_copy / CACHE_DIR / "loads"
+    before = set(folder.iterdir())
+    (sample_copy / PROJECT).write_text((sample_copy / PROJECT).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    _load(sample_copy, _records(sample_copy))
+    after = set(folder.iterdir())
+    assert len(after) == len(before) and len(after - before) == 1
+
+
+def test_the_load_key_covers_the_generator_the_settings_and_the_language(tmp_path, monkeypatch):
+    site, _, _ = _load(ROOT)
+    generator = tmp_path / "generator"
+    shutil.copytree(department_cache._GENERATOR, generator, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(department_cache, "_GENERATOR", generator)
+    first = department_cache.loading_key(site.config, department_cache.generator_digest())
+    assert department_cache.loading_key(site.config, department_cache.generator_digest()) == first
+    (generator / "schema.py").write_text((generator / "schema.py").read_text(encoding="utf-8") + "\n# a new version\n",
+                                         encoding="utf-8")
+    newer = department_cache.generator_digest()
+    assert department_cache.loading_key(site.config, newer) != first
+    other = dataclasses.replace(site.config, title="另一个标题")
+    assert department_cache.loading_key(other, newer) != department_cache.loading_key(site.config, newer)
+    language = current_language()
+    try:
+        set_language("zh-CN")
+        chinese = department_cache.loading_key(site.config, newer)
+        set_language("en")
+        assert department_cache.loading_key(site.config, newer) != chinese
+    finally:
+        set_language(language)
