@@ -504,7 +504,10 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
     try:
         rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup)
         try:
-            exported = export_site(docs, cache.search if cache else None) if part is None or part.site_wide else {}
+            exported = {}
+            if part is None or part.site_wide:
+                wanted = None if part is None else functools.partial(_owns_scope, part)
+                exported = export_site(docs, cache.search if cache else None, wanted)
             for path, data in writer.keep_all(exported.items()):
                 writer.add(path, data)
             watch.lap(message("timing.export"))
@@ -524,6 +527,10 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
     except BaseException:
         writer.abort()
         raise
+
+
+def _owns_scope(part: Ownership | department_cache.Remaining, scope: str) -> bool:
+    return part.owns(f"search/{scope}/meta.json")
 
 
 def _relative(path: str, root: Path) -> str:

@@ -204,18 +204,19 @@ def load(path: Path) -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def files_by_department(manifest: dict[str, str], site: Site, skip: set[str]) -> dict[str, dict[str, str]]:
-    """The manifest's files under each department's URL (compressed copies aside: the writer
-    accounts for them with their file), except the paths in `skip`."""
+    """The manifest's files under each department's URL and in its department-year search
+    scopes (compressed copies aside: the writer accounts for them with their file), except
+    the paths in `skip`."""
     refs = {urls.department(dept.ref): dept.ref for dept in site.departments}
     grouped: dict[str, dict[str, str]] = {ref: {} for ref in refs.values()}
     originals = set(manifest)
     for path, digest in manifest.items():
+        if path in skip or (path.endswith((".gz", ".br")) and path[:-3] in originals):
+            continue
         prefix = urls.department_of(path)
-        if prefix is None or prefix not in refs or path in skip:
-            continue
-        if path.endswith((".gz", ".br")) and path[:-3] in originals:
-            continue
-        grouped[refs[prefix]][path] = digest
+        ref = refs.get(prefix) if prefix is not None else urls.search_scope_department(path)
+        if ref in grouped:
+            grouped[ref][path] = digest
     return grouped
 
 
@@ -241,4 +242,4 @@ class Remaining:
         return ref not in self.reused
 
     def owns(self, path: str) -> bool:
-        return urls.department_of(path) not in self._prefixes
+        return urls.department_of(path) not in self._prefixes and urls.search_scope_department(path) not in self.reused

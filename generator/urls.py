@@ -33,6 +33,16 @@ def department_of(path: str) -> str | None:
     return None
 
 
+def search_scope_department(path: str) -> str | None:
+    """The ref of the department whose department-year search scope (search/<ref>-<year>/,
+    see search.documents.scope_key) a site path lies in, if any."""
+    parts = path.split("/")
+    if parts[0] != "search" or len(parts) < 3:
+        return None
+    ref, _, year = parts[1].rpartition("-")
+    return ref if ref and len(year) == 4 and year.isascii() and year.isdigit() else None
+
+
 def disclosure(ref: str, year: int) -> str:
     return f"{department(ref)}{year}/"
 

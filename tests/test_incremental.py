@@ -248,16 +248,25 @@ def test_a_fresh_process_renders_only_the_edited_department(portal, tmp_path, re
         return real(job, *args, **kwargs)
 
     monkeypatch.setattr(downloads, "job_files", job_files)
+    from generator.search import static
+
+    scopes: list[str] = []
+    real_written = static.ScopeIndex.written
+    monkeypatch.setattr(static.ScopeIndex, "written",
+                        staticmethod(lambda prefix, *args: scopes.append(prefix) or real_written(prefix, *args)))
     build(portal, tmp_path / "out")
+    assert "search/405001-2026/" in scopes
     assert any(path.startswith("departments/405001/") for path in rendered) and "405001" in made
     rendered.clear()
     made.clear()
+    scopes.clear()
     rename_project(portal)
     result = build(portal, tmp_path / "out")
     assert sorted(result.rendered) == sorted(rendered)  # what the build says it rendered
     assert any(path.startswith("departments/731/") for path in rendered)
     assert not any(path.startswith(("departments/405001/", "departments/569301/")) for path in rendered)
     assert set(made) == {"731"}  # the downloads too
+    assert scopes and {scope for scope in scopes if not scope.startswith(("search/731-", "search/all/"))} == set()
     clean_build(portal, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 

@@ -22,6 +22,7 @@ import bisect
 import functools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 
 from generator.search.documents import SearchDoc
 from generator.search.tokens import fold_table, term_positions
@@ -310,7 +311,7 @@ class _Postings:
         return {term: bytes(self.rows.pop(term) + b"]") for term in list(self.rows)}
 
 
-def _export_fresh(docs: list[SearchDoc]) -> dict[str, bytes]:
+def _export_fresh(docs: list[SearchDoc], wanted: Callable[[str], bool]) -> dict[str, bytes]:
     """The export without a cache (a command-line build), in one pass: each document is
     tokenized once and its rows appended to the site's postings and to its scope's; a
     scope's files are made as soon as its last document has passed, and nothing is kept
@@ -319,10 +320,11 @@ def _export_fresh(docs: list[SearchDoc]) -> dict[str, bytes]:
     site = _Postings()
     last_of_scope = {doc.scope: number for number, doc in enumerate(docs) if doc.scope}
     open_scopes: dict[str, tuple[list[SearchDoc], _Postings]] = {}
+    skipped = {scope for scope in last_of_scope if not wanted(scope)}
     for number, doc in enumerate(docs):
         terms = doc_terms(doc)
         site.add(number, terms)
-        if not doc.scope:
+        if not doc.scope or doc.scope in skipped:
             continue
         scope_docs, postings = open_scopes.setdefault(doc.scope, ([], _Postings()))
         postings.add(len(scope_docs), terms)
@@ -344,13 +346,15 @@ def fold_file(terms) -> bytes:
     return _dump({"pairs": pairs})
 
 
-def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
+def export_site(docs: list[SearchDoc], cache: ExportCache | None = None,
+                wanted: Callable[[str], bool] | None = None) -> dict[str, bytes]:
     """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/.
 
     With a cache (the dev server), each scope's index is kept and updated in place;
-    without one, the files are made in one pass that keeps nothing per document."""
+    without one, the files are made in one pass that keeps nothing per document, and only
+    the department-year scopes `wanted` says yes to (the others are in the output already)."""
     if cache is None:
-        return _export_fresh(docs)
+        return _export_fresh(docs, wanted or (lambda scope: True))
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
