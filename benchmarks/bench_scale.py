@@ -15,7 +15,7 @@ cached in memory between runs):
   edit     `disclose build` after renaming one project in its YAML
   check    `disclose check` alone
   whoosh   `disclose search` once with no whoosh index yet: loading the portal and
-           indexing it for the terminal search (one run)
+           indexing it for the terminal search (one run; --no-whoosh skips it)
 
 Peak memory is the ru_maxrss that os.wait4() reports for the measured process: the
 largest resident set of the process or of any process it waited for. The build renders
@@ -330,6 +330,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs of every step (default 3)")
     parser.add_argument("--json", help="write every figure to this file")
     parser.add_argument("--no-hugo", action="store_true", help="do not build the Hugo twin")
+    parser.add_argument("--no-whoosh", action="store_true", help="skip the whoosh step (at 100,000 pages it takes longest)")
     parser.add_argument("--workdir", help="folder for the portal, the twin and the outputs (default: a temporary folder)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic portal (default 1)")
     parser.add_argument("--memory-limit-gib", type=float, default=20,
@@ -361,7 +362,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
             bench.run("check", bench.check)
     finally:
         project.write_bytes(original)
-    bench.whoosh()
+    if not args.no_whoosh:
+        bench.whoosh()
     figures = {
         "pages_requested": args.pages,
         "runs_per_step": args.runs,
