@@ -26,6 +26,7 @@ from generator.loader import SourceCache, content_listing, read_sources, readabl
 from generator.messages import message
 from generator.model import Site
 from generator.pages import department_head, site_pages
+from generator.parallel import BrokenProcessPool
 from generator.produce import produce
 from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
@@ -350,6 +351,10 @@ def build(
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
+        raise BuildFailed(report) from exc
+    except BrokenProcessPool as exc:  # a worker died (killed, out of memory): the old output stays as it was
+        report = Report()
+        report.error(Location(str(output)), message("system.worker-died", reason=str(exc)), "system.worker")
         raise BuildFailed(report) from exc
     except OSError as exc:  # a full disk, a read-only folder: the old output stays as it was
         report = Report()

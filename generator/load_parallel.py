@@ -26,7 +26,7 @@ from generator.drafts import blocking_errors, draft_folders
 from generator.loader import content_listing, read_file, readable, site_file_path
 from generator.messages import current_language, set_language
 from generator.model import Site, SiteConfig
-from generator.parallel import context, usable_cores
+from generator.parallel import usable_cores, worker_pool
 from generator.schema import read_site_config
 
 PARALLEL_LOAD_FROM = 2000  # content files; below this, more processes cost more than they save
@@ -107,8 +107,8 @@ def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, k
 
 
 def _load_on_workers(tasks: list, workers: int) -> list[bytes]:
-    with context().Pool(workers) as pool:
-        return [data for results in pool.map(_load_task, tasks, chunksize=1) for data in results]
+    with worker_pool(workers) as pool:
+        return [data for results in pool.map(_load_task, tasks) for data in results]
 
 
 def _group_runs(groups: list[list], count: int) -> list[tuple[int, int]]:

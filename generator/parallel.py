@@ -1,5 +1,10 @@
 """Worker processes: which start method, how many cores.
 
+Every pool is a concurrent.futures pool, not a multiprocessing.Pool: a worker that dies
+(its start-up failed, the system killed it) breaks the pool, and waiting for a result
+raises BrokenProcessPool, where multiprocessing.Pool would start another worker and
+wait for the lost task forever.
+
 The render and load workers take every input as an argument, so they run under `fork`
 and `spawn` alike. Linux forks (its default, and cheap: the workers inherit the parent's
 pages instead of receiving them pickled); everywhere else (macOS, where Python documents
@@ -11,7 +16,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
+
+__all__ = ["BrokenProcessPool", "context", "start_method", "usable_cores", "worker_pool"]
 
 START_METHOD_VARIABLE = "DISCLOSE_START_METHOD"  # "fork" or "spawn": force one (the tests run both)
 
@@ -34,3 +44,9 @@ def usable_cores() -> int:
     """Cores this process may use (at most 8)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return min(cores, 8)
+
+
+def worker_pool(workers: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> ProcessPoolExecutor:
+    """Processes of this platform's start method; under fork, `initargs` are inherited,
+    not pickled."""
+    return ProcessPoolExecutor(workers, mp_context=context(), initializer=initializer, initargs=initargs)

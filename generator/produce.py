@@ -66,20 +66,16 @@ def produce(jobs: list, make: Callable[[object], dict[str, bytes]], sink, memo: 
 
 
 def _parallel(jobs: list, make, sink) -> int:
-    context = parallel.context()
-    inherit = context.get_start_method() == "fork"
+    inherit = parallel.context().get_start_method() == "fork"
     # Under fork the pool's arguments are not pickled: the workers simply have them.
-    pool = context.Pool(parallel.usable_cores(), initializer=_start_worker,
-                        initargs=(jobs if inherit else None, make, sink.stager()))
+    pool = parallel.worker_pool(parallel.usable_cores(), _start_worker, (jobs if inherit else None, make, sink.stager()))
     tasks = [(index, None if inherit else job) for index, job in enumerate(jobs)]
     count = 0
     try:
-        for receipts in pool.imap(_run, tasks, chunksize=4):
+        for receipts in pool.map(_run, tasks, chunksize=4):
             for path, receipt in receipts:
                 sink.record(path, receipt)
             count += len(receipts)
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.shutdown(wait=True, cancel_futures=True)
     return count

@@ -270,14 +270,11 @@ class ParallelRender:
     def __init__(self, setup: RenderSetup, pages: list[Page], writer: OutputWriter, workers: int):
         self.pages, self.writer = pages, writer
         self.worker_pids: set[int] = set()  # which processes rendered, for the tests
-        context = parallel.context()
-        inherit = context.get_start_method() == "fork"
+        inherit = parallel.context().get_start_method() == "fork"
         # Under fork the pool's arguments are not pickled: the workers simply have them.
-        self.pool = context.Pool(workers, initializer=_start_worker,
-                                 initargs=(setup, pages if inherit else None, writer.stager()))
+        self.pool = parallel.worker_pool(workers, _start_worker, (setup, pages if inherit else None, writer.stager()))
         tasks = [(start, None if inherit else pages[start:start + CHUNK]) for start in range(0, len(pages), CHUNK)]
-        self.results = self.pool.imap(_render_chunk, tasks)
-        self.pool.close()  # the workers exit as soon as the last chunk is done
+        self.results = self.pool.map(_render_chunk, tasks)
 
     def collect(self, progress=None) -> None:
         done = 0
@@ -297,8 +294,7 @@ class ParallelRender:
             self.close()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def worker_count(pages: int) -> int:

@@ -16,6 +16,7 @@ from generator.diagnostics import BuildFailed
 from conftest import ROOT, copy_portal
 
 METHODS = ("fork", "spawn")
+PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -154,3 +155,48 @@ def test_every_module_imports_first_in_a_fresh_interpreter():
     with ThreadPoolExecutor(4) as pool:
         failed = {module: error for module, error in pool.map(imports, _modules()) if error}
     assert not failed
+
+
+WORKER_DIES = """
+import os, sys
+from pathlib import Path
+from generator import load_parallel, produce, render
+from generator.build import build
+from generator.diagnostics import BuildFailed
+
+step = sys.argv[3]
+die = lambda *args: os._exit(3)
+if step == "render":
+    render._start_worker, render.PARALLEL_FROM = die, 1
+    render.worker_count = lambda pages: 2
+elif step == "downloads":
+    produce._start_worker, produce.PARALLEL_FROM = die, 1
+elif step == "load":
+    load_parallel.PARALLEL_LOAD_FROM = 1
+    load_parallel.usable_cores = lambda: 2
+    load_parallel.set_language = die
+try:
+    build(Path(sys.argv[1]), Path(sys.argv[2]))
+except BuildFailed as failed:
+    print("\\n".join(d.rule for d in failed.report.errors))
+    sys.exit(1)
+"""
+
+
+@pytest.mark.parametrize("step", ["load", "render", "downloads"])
+def test_a_worker_that_dies_fails_the_build_instead_of_hanging(step, tmp_path):
+    """A worker that dies at start-up (as one the system kills) breaks its pool: the build
+    stops with an error, and the last good site is left as it was. (Forked workers: they
+    inherit the start-up patched to die; the pool is the same under spawn.)"""
+    root = copy_portal(ROOT, tmp_path / "portal")
+    output = tmp_path / "out"
+    build(root, output)
+    before = tree(output)
+    (root / PROJECT).write_text((root / PROJECT).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    shutil.rmtree(root / CACHE_DIR)  # every department to load, on the workers
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **{parallel.START_METHOD_VARIABLE: "fork"})
+    done = subprocess.run([sys.executable, "-c", WORKER_DIES, str(root), str(output), step], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.split() == ["system.worker"], done.stdout + done.stderr
+    assert tree(output) == before
