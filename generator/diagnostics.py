@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 from generator.messages import message
+from generator.pickling import tuple_state
 
 
 class Severity(str, Enum):
@@ -14,6 +15,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+@tuple_state
 @dataclass(frozen=True, order=True, slots=True)
 class Location:
     path: str  # relative to the project root, with forward slashes

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from generator.pickling import tuple_state
+
 NUMBER = "number"  # ≥7次, 100%, ≤3.1万, 4172.22 平米
 DATE = "date"  # 2026.12.31, 2026年12月31日, 2025年11月底, 2024年度
 PERIOD = "period"  # 2025年1月至11月, 2024 年 1 月-12 月
@@ -31,6 +33,7 @@ _PERIOD_RE = re.compile(
 _PERCENT_UNITS = {"%", "％", "百分比"}
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class ParsedValue:
     kind: str

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from generator.diagnostics import Location
 from generator.indicators import ParsedValue
+from generator.pickling import tuple_state
 from generator.tables import STANDARD_TABLES, TableKind
 
 DEFAULT_REQUIRED_SECTIONS = (
@@ -28,6 +29,7 @@ DEFAULT_REQUIRED_SECTIONS = (
 Cell = Decimal | str | None  # None is a blank cell, distinct from zero
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class CheckSettings:
     """The `checks:` part of site.yaml: how strict `disclose check` is for this portal."""
@@ -38,6 +40,7 @@ class CheckSettings:
     rules: tuple[tuple[str, str], ...] = ()  # (rule id, off | warning | error): the editor's say over a rule
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class DownloadSettings:
     """The `downloads:` part of site.yaml: which open-data files a build makes. CSV, JSON
@@ -49,6 +52,7 @@ class DownloadSettings:
     bulk: bool = True  # the site-wide CSVs, one per table kind
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
@@ -82,12 +86,14 @@ class SiteConfig:
         return rest[slash:] if slash >= 0 else "/"
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Row:
     cells: tuple[Cell, ...]  # aligned with the table kind's columns
     where: Location
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Table:
     kind: TableKind
@@ -106,6 +112,7 @@ class Table:
         return not self.rows
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Section:
     id: str
@@ -114,6 +121,7 @@ class Section:
     where: Location = Location("")  # where the body starts
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Explanation:
     title: str
@@ -122,6 +130,7 @@ class Explanation:
     preamble_where: Location = Location("")  # where the preamble starts
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class GoalItem:
     title: str
@@ -131,6 +140,7 @@ class GoalItem:
     lines: tuple[int, int] = (0, 0)  # where the goal and the indicator sentence start (0: unknown)
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Goals:
     overall: str  # Markdown
@@ -140,12 +150,14 @@ class Goals:
     measure_lines: tuple[int, ...] = ()  # where each measure stands
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Term:
     term: str
     definition: str
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class PlanPoint:
     month: str  # march | june | october | december
@@ -153,6 +165,7 @@ class PlanPoint:
     text: str  # as published, e.g. "25%"; "" for a blank cell
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Indicator:
     level1: str
@@ -165,6 +178,7 @@ class Indicator:
     parsed: ParsedValue = ParsedValue("text")
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class FieldLocations:
     """Where each field of one file is written, kept small (a portal has millions of
@@ -187,6 +201,7 @@ class FieldLocations:
 _LINE_COLUMN = struct.Struct("=II")
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Project:
     key: str  # the file stem: the project code, or the editor's stable key
@@ -210,6 +225,7 @@ class Project:
         return found or self.where
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Acknowledgement:
     """An editor's word that a diagnostic is a known problem of the published document."""
@@ -223,6 +239,7 @@ class Acknowledgement:
     expected: str = ""  # what the rule computed; when given, a changed sum is no longer acknowledged
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Disclosure:
     department_code: str
@@ -288,6 +305,7 @@ def department_folder(code: str, region_code: str = "") -> str:
     return f"content/departments/{code}"
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class OrgUnit:
     name: str
@@ -296,6 +314,7 @@ class OrgUnit:
     funding: str
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Department:
     code: str
@@ -315,6 +334,7 @@ class Department:
         return department_ref(self.code, self.region_code)
 
 
+@tuple_state
 @dataclass(frozen=True, slots=True)
 class Site:
     config: SiteConfig
