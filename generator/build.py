@@ -241,7 +241,7 @@ def model_memory():
 
 
 def load_site(root: Path, report: Report, cache: BuildCache | None = None, drafts: bool = True,
-              config: Path | None = None, records: department_cache.LoadRecords | None = None,
+              config: Path | None = None, records: department_cache.Records | None = None,
               load_keys: dict[str, str] | None = None) -> Site | None:
     """Read and check everything; the model, or None when it cannot be built.
 
@@ -259,7 +259,7 @@ def load_site(root: Path, report: Report, cache: BuildCache | None = None, draft
 
 
 def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: bool = True,
-               config: Path | None = None, records: department_cache.LoadRecords | None = None,
+               config: Path | None = None, records: department_cache.Records | None = None,
                load_keys: dict[str, str] | None = None) -> Site | None:
     site, checked = None, None
     listing = None
@@ -373,7 +373,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         return unchanged
     watch.lap(message("timing.inputs"))
     report = Report()
-    records = None if cache is not None else department_cache.LoadRecords(root / CACHE_DIR / "loads")
+    records = None if cache is not None else department_cache.Records(root / CACHE_DIR / "loads")
     load_keys: dict[str, str] = {}
     site = load_site(root, report, cache, drafts=drafts, config=config, records=records, load_keys=load_keys)
     watch.lap(message("timing.load"))
@@ -441,7 +441,11 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
         part = department_cache.Remaining(reused)
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
-    written = _render_and_write(env, setup, todo, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part)
+    postings = department_cache.SitePostings(department_cache.Records(root / CACHE_DIR / "postings"), keys) if keys else None
+    written = _render_and_write(env, setup, todo, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part,
+                                postings)
+    if postings is not None:
+        postings.finish()
     if keys:
         made = department_cache.files_by_department(writer.manifest, site, set(extras))
         department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
@@ -503,7 +507,8 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
 
 def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
                       watch: Stopwatch, site: Site, extras: dict, root: Path,
-                      part: Ownership | department_cache.Remaining | None = None) -> int:
+                      part: Ownership | department_cache.Remaining | None = None,
+                      postings: department_cache.SitePostings | None = None) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -512,7 +517,8 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
             exported = {}
             if part is None or part.site_wide:
                 wanted = None if part is None else functools.partial(_owns_scope, part)
-                exported = export_site(docs, cache.search if cache else None, wanted)
+                kept, made = (postings.kept(), postings.made) if postings is not None else (None, None)
+                exported = export_site(docs, cache.search if cache else None, wanted, kept, made)
             for path, data in writer.keep_all(exported.items()):
                 writer.add(path, data)
             watch.lap(message("timing.export"))

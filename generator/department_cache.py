@@ -17,6 +17,18 @@ diagnostics and the budget rules' diagnostics.
   record that does not unpickle to the expected shape is a miss. Written to a temporary
   file and renamed; the records no load used are removed after each load.
 
+**Postings** (`.disclose-cache/postings/<department key>.pickle`): a department's
+postings in the site-wide search scope (search.static.department_postings), so that the
+site's index is joined from them without tokenizing the documents of a department whose
+key (below) is unchanged. Plain tuples, dicts, strings and numbers, read with an
+unpickler that makes nothing else, and checked for that shape; the records of
+departments the build no longer has are removed after it.
+
+Every pickled record is stored after the sha256 of its bytes, so a damaged one is a
+miss. A record is trusted as far as its key: one copied from another checkout never
+matches (the stat of the files differs), and forging one means writing inside the
+project, which can change the sources as well.
+
 **Departments** (`.disclose-cache/departments/<output key>.json`), for the output the
 record was written for: each department's key, and the files the build made for it (its
 pages and downloads, everything under its URL, and its search scopes) with their digests.
@@ -55,6 +67,7 @@ from generator import diagnostics, indicators, model, tables, urls
 from generator.links import hash_files
 from generator.messages import current_language
 from generator.model import Department, Site, SiteConfig
+from generator.search.static import DepartmentPostings
 from generator.writer import output_key
 
 _GENERATOR = Path(__file__).parent
@@ -123,9 +136,11 @@ def pickle_load(result: tuple) -> bytes:
     return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-class LoadRecords:
-    """The load records of one project (see the module's docstring). Picklable: the load
-    workers write the records of the runs they read."""
+class Records:
+    """Pickled records under one folder of .disclose-cache/, by key: loads, or postings (see
+    the module's docstring). Each file is the sha256 of its bytes, then the bytes, so a
+    damaged file is a miss. Picklable: the load workers write the records of the runs
+    they read."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -135,15 +150,16 @@ class LoadRecords:
 
     def get(self, key: str) -> bytes | None:
         try:
-            return self._path(key).read_bytes()
+            data = self._path(key).read_bytes()
         except OSError:
             return None
+        return data[32:] if hashlib.sha256(data[32:]).digest() == data[:32] else None
 
     def put(self, key: str, data: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(key)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
+        temporary.write_bytes(hashlib.sha256(data).digest() + data)
         os.replace(temporary, path)
 
     def keep_only(self, keys: set[str]) -> None:
@@ -157,6 +173,57 @@ class LoadRecords:
             if (name.endswith(".pickle") and name[:-len(".pickle")] not in keys) or name.endswith(".tmp"):
                 with contextlib.suppress(OSError):  # another build's, or already gone
                     os.unlink(entry.path)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Makes tuples, dicts, strings and numbers, and nothing else."""
+
+    def find_class(self, module_name: str, name: str):
+        raise pickle.UnpicklingError(f"{module_name}.{name} is not plain data")
+
+
+def pickle_postings(postings: DepartmentPostings) -> bytes:
+    return pickle.dumps(postings, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickle_postings(data: bytes) -> DepartmentPostings | None:
+    """A department's postings in the site's search scope (search.static), or None when
+    the bytes are not one."""
+    try:
+        count, terms = _PlainUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a damaged or planted record is a miss, whatever it raised
+        return None
+    if not (type(count) is int and type(terms) is dict):
+        return None
+    for term, value in terms.items():
+        if not (type(term) is str and type(value) is tuple and len(value) == 3 and type(value[0]) is int
+                and type(value[1]) is int and type(value[2]) is str):
+            return None
+    return count, terms
+
+
+class SitePostings:
+    """The departments' postings in the site's search scope, kept between builds by
+    department key: `kept` those recorded, `made` records one, `finish` drops the rest."""
+
+    def __init__(self, records: Records, keys: dict[str, str]):
+        self.records, self.keys = records, keys
+
+    def kept(self) -> dict[str, DepartmentPostings]:
+        found = {}
+        for ref, key in self.keys.items():
+            data = self.records.get(key)
+            postings = unpickle_postings(data) if data is not None else None
+            if postings is not None:
+                found[ref] = postings
+        return found
+
+    def made(self, ref: str, postings: DepartmentPostings) -> None:
+        if ref in self.keys:
+            self.records.put(self.keys[ref], pickle_postings(postings))
+
+    def finish(self) -> None:
+        self.records.keep_only(set(self.keys.values()))
 
 
 # ---------------------------------------------------------------------------- departments

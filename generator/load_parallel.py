@@ -80,7 +80,7 @@ def _load_group(root: Path, group: list, config: SiteConfig) -> tuple:
     return heads, disclosures, regions, report.diagnostics, found
 
 
-def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.LoadRecords | None, list]) -> list[bytes]:
+def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records | None, list]) -> list[bytes]:
     """Some runs, from their explicit inputs (the project root, the runs' part of the
     listing, the site configuration, the messages' language, where to keep the records and
     under which keys), each as the pickled bytes of its load."""
@@ -137,7 +137,7 @@ class Loaded:
 
 
 def load_departments(root: Path, listing: list, report: Report, config: Path | None = None,
-                     records: department_cache.LoadRecords | None = None) -> Loaded:
+                     records: department_cache.Records | None = None) -> Loaded:
     """Every department read and checked on its own (on every core when there are many),
     or taken from its load record when its files are unchanged; structure problems go to
     `report`, in the order one process finds them."""
@@ -165,7 +165,7 @@ def load_departments(root: Path, listing: list, report: Report, config: Path | N
     return _merge(settings, found, keys, report)
 
 
-def _recorded(records: department_cache.LoadRecords, key: str) -> tuple | None:
+def _recorded(records: department_cache.Records, key: str) -> tuple | None:
     data = records.get(key)
     return None if data is None else department_cache.unpickle_load(data)
 

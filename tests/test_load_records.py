@@ -42,8 +42,8 @@ def _load(root: Path, records=None):
     return site, [d.format() for d in report.sorted()], keys
 
 
-def _records(root: Path) -> department_cache.LoadRecords:
-    return department_cache.LoadRecords(root / CACHE_DIR / "loads")
+def _records(root: Path) -> department_cache.Records:
+    return department_cache.Records(root / CACHE_DIR / "loads")
 
 
 @pytest.mark.parametrize("source", [ROOT, *sorted(p for p in INVALID.iterdir() if (p / "site.yaml").is_file())],
@@ -104,8 +104,8 @@ def test_a_planted_record_cannot_run_code(sample_copy, tmp_path, loaded_runs):
     planted = tmp_path / "planted"
     records = list((sample_copy / CACHE_DIR / "loads").glob("*.pickle"))
     assert records
-    for record in records:  # under the right names: only the unpickler stands in the way
-        record.write_bytes(pickle.dumps(({}, {}, {}, [_Planted(str(planted))], [])))
+    for record in records:  # under the right names and checksums: only the unpickler stands in the way
+        _records(sample_copy).put(record.stem, pickle.dumps(({}, {}, {}, [_Planted(str(planted))], [])))
     loaded_runs.clear()
     build(sample_copy, tmp_path / "again")
     assert not planted.exists()
@@ -119,8 +119,13 @@ def tree(folder):
 
 def test_a_damaged_record_is_read_again(sample_copy, loaded_runs):
     _, expected, _ = _load(sample_copy, _records(sample_copy))
-    for record in (sample_copy / CACHE_DIR / "loads").glob("*.pickle"):
-        record.write_bytes(record.read_bytes()[:100])
+    for number, record in enumerate((sample_copy / CACHE_DIR / "loads").glob("*.pickle")):
+        data = bytearray(record.read_bytes())
+        if number % 2:
+            data[-40] ^= 1  # one bit: the checksum no longer matches
+        else:
+            data = data[:100]  # cut short
+        record.write_bytes(bytes(data))
     loaded_runs.clear()
     site, found, _ = _load(sample_copy, _records(sample_copy))
     assert sorted(loaded_runs) == ["405001", "569301", "731"] and found == expected
@@ -157,3 +162,32 @@ def test_the_load_key_covers_the_generator_the_settings_and_the_language(tmp_pat
         assert department_cache.loading_key(site.config, newer) != chinese
     finally:
         set_language(language)
+
+
+def test_the_site_search_scope_is_joined_from_kept_postings(sample_copy, tmp_path, monkeypatch):
+    """After one edit, only the edited department's documents are tokenized; the site's
+    scope joined from the others' kept postings is the one a clean build makes."""
+    from generator.search import static
+
+    build(sample_copy, tmp_path / "out")
+    assert len(list((sample_copy / CACHE_DIR / "postings").glob("*.pickle"))) == 3
+    tokenized: list[str] = []
+    real = static.doc_terms
+    monkeypatch.setattr(static, "doc_terms", lambda doc: tokenized.append(doc.dept_code) or real(doc))
+    path = sample_copy / PROJECT
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
+    build(sample_copy, tmp_path / "out")
+    assert set(tokenized) == {"731"}
+    shutil.rmtree(sample_copy / CACHE_DIR)
+    build(sample_copy, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_a_postings_record_of_anything_but_plain_data_is_a_miss(tmp_path):
+    target = str(tmp_path / "planted")
+    assert department_cache.unpickle_postings(pickle.dumps((1, {"项目": _Planted(target)}))) is None
+    assert department_cache.unpickle_postings(pickle.dumps((_Planted(target), {}))) is None
+    assert not (tmp_path / "planted").exists()
+    assert department_cache.unpickle_postings(pickle.dumps((1, {"项目": (0, 0, 5)}))) is None
+    good = (1, {"项目": (0, 0, ",0,0,[1]]")})
+    assert department_cache.unpickle_postings(pickle.dumps(good)) == good

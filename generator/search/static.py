@@ -311,27 +311,83 @@ class _Postings:
         return {term: bytes(self.rows.pop(term) + b"]") for term in list(self.rows)}
 
 
-def _export_fresh(docs: list[SearchDoc], wanted: Callable[[str], bool]) -> dict[str, bytes]:
-    """The export without a cache (a command-line build), in one pass: each document is
-    tokenized once and its rows appended to the site's postings and to its scope's; a
-    scope's files are made as soon as its last document has passed, and nothing is kept
-    per document, so memory follows the size of the index, not of the documents."""
+# A department's postings in the site's scope, as they can be kept between builds and
+# joined again: (its number of documents, {term: (first doc, last doc, rows after the
+# first doc's number)}), numbered from the department's first document; plain tuples,
+# dicts, strings and numbers.
+DepartmentPostings = tuple[int, dict[str, tuple[int, int, str]]]
+
+
+def department_postings(terms: list[dict[str, str]]) -> DepartmentPostings:
+    """One department's documents' terms (doc_terms), as postings numbered from 0."""
+    local = _Postings()
+    for number, doc in enumerate(terms):
+        local.add(number, doc)
+    first = {}
+    for term, rows in local.rows.items():
+        head = rows.index(b",", 2)  # rows is "[[N,…": the number ends at the first comma
+        first[term] = (int(rows[2:head]), local.last[term], rows[head:].decode("ascii"))
+    return len(terms), first
+
+
+class _SitePostings:
+    """The site scope's postings joined from departments' postings, in document order."""
+
+    def __init__(self):
+        self.rows: dict[str, list[str]] = {}
+        self.last: dict[str, int] = {}
+        self.offset = 0
+
+    def add(self, postings: DepartmentPostings) -> None:
+        rows, last, offset = self.rows, self.last, self.offset
+        count, terms = postings
+        for term, (first, final, rest) in terms.items():
+            previous = last.get(term)
+            if previous is None:
+                rows[term] = [f"[[{offset + first}{rest}"]
+            else:
+                rows[term].append(f",[{offset + first - previous}{rest}")
+            last[term] = offset + final
+        self.offset += count
+
+    def encoded(self) -> dict[str, bytes]:
+        return {term: ("".join(self.rows.pop(term)) + "]").encode("ascii") for term in list(self.rows)}
+
+
+def _by_department(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
+    """The documents in runs of one department each (site_documents keeps them together)."""
+    runs: list[tuple[str, list[SearchDoc]]] = []
+    for doc in docs:
+        if not runs or runs[-1][0] != doc.dept_code:
+            runs.append((doc.dept_code, []))
+        runs[-1][1].append(doc)
+    return runs
+
+
+def _export_fresh(docs: list[SearchDoc], wanted: Callable[[str], bool], kept: dict[str, DepartmentPostings],
+                  made: Callable[[str, DepartmentPostings], None]) -> dict[str, bytes]:
+    """The export without a cache (a command-line build): each department's documents are
+    tokenized once, unless its postings were `kept` and none of its scopes is `wanted`, and
+    its postings are handed to `made`; each scope's files are made from its documents, and
+    the site's from the departments' postings joined. Nothing is kept per document, so
+    memory follows the size of the index, not of the documents."""
     files: dict[str, bytes] = {}
-    site = _Postings()
-    last_of_scope = {doc.scope: number for number, doc in enumerate(docs) if doc.scope}
-    open_scopes: dict[str, tuple[list[SearchDoc], _Postings]] = {}
-    skipped = {scope for scope in last_of_scope if not wanted(scope)}
-    for number, doc in enumerate(docs):
-        terms = doc_terms(doc)
-        site.add(number, terms)
-        if not doc.scope or doc.scope in skipped:
-            continue
-        scope_docs, postings = open_scopes.setdefault(doc.scope, ([], _Postings()))
-        postings.add(len(scope_docs), terms)
-        scope_docs.append(doc)
-        if last_of_scope[doc.scope] == number:
-            del open_scopes[doc.scope]
-            files.update(ScopeIndex.written(f"search/{doc.scope}/", scope_docs, postings.encoded()))
+    site = _SitePostings()
+    for ref, dept_docs in _by_department(docs):
+        scopes = [scope for scope in dict.fromkeys(doc.scope for doc in dept_docs) if scope and wanted(scope)]
+        postings = kept.get(ref)
+        if postings is None or postings[0] != len(dept_docs) or scopes:
+            terms = [doc_terms(doc) for doc in dept_docs]
+            for scope in scopes:
+                chosen = [(doc, their_terms) for doc, their_terms in zip(dept_docs, terms) if doc.scope == scope]
+                scope_postings = _Postings()
+                for number, (_, their_terms) in enumerate(chosen):
+                    scope_postings.add(number, their_terms)
+                files.update(ScopeIndex.written(f"search/{scope}/", [doc for doc, _ in chosen], scope_postings.encoded()))
+            if postings is None or postings[0] != len(dept_docs):
+                postings = department_postings(terms)
+                made(ref, postings)
+        site.add(postings)
     encoded = site.encoded()
     files["search/fold.json"] = fold_file(encoded)
     files.update(ScopeIndex.written("search/all/", docs, encoded))
@@ -347,14 +403,17 @@ def fold_file(terms) -> bytes:
 
 
 def export_site(docs: list[SearchDoc], cache: ExportCache | None = None,
-                wanted: Callable[[str], bool] | None = None) -> dict[str, bytes]:
+                wanted: Callable[[str], bool] | None = None, kept: dict[str, DepartmentPostings] | None = None,
+                made: Callable[[str, DepartmentPostings], None] | None = None) -> dict[str, bytes]:
     """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/.
 
     With a cache (the dev server), each scope's index is kept and updated in place;
     without one, the files are made in one pass that keeps nothing per document, and only
-    the department-year scopes `wanted` says yes to (the others are in the output already)."""
+    the department-year scopes `wanted` says yes to (the others are in the output already);
+    `kept` are departments' postings from an earlier build of the very same documents (by
+    ref), and `made` is given those made here, to keep."""
     if cache is None:
-        return _export_fresh(docs, wanted or (lambda scope: True))
+        return _export_fresh(docs, wanted or (lambda scope: True), kept or {}, made or (lambda ref, postings: None))
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
