@@ -476,11 +476,22 @@ class Stager:
     those the old output verifiably holds: the part of OutputWriter.put that runs in render
     workers. Picklable (a spawned worker receives it); it keeps no memo."""
 
-    def __init__(self, staging: Path, reusable: dict[str, str], compress: bool):
+    def __init__(self, staging: Path, reusable: dict[str, str], compress: bool, adopted: bool = False):
         self.staging = staging
         self.reusable = reusable  # path → digest of the old output's verified files
         self.compress = compress
+        self.adopted = adopted  # staging is the last build's retired site: files may be there
         self.made: set[str] = set()  # folders made by this process
+
+    def _create(self, path: str, data: bytes) -> None:
+        """A new file, never written through an existing one: in an adopted staging folder a
+        file may be a hard link of the live site's."""
+        target = os.path.join(self.staging, path)
+        if self.adopted:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        with open(target, "xb") as handle:
+            handle.write(data)
 
     def put(self, path: str, data: bytes) -> Receipt:
         return self.stage(path, data, _digest(data))
@@ -495,12 +506,10 @@ class Stager:
         if folder not in self.made:
             os.makedirs(self.staging / folder, exist_ok=True)
             self.made.add(folder)
-        with open(self.staging / path, "wb") as handle:
-            handle.write(data)
+        self._create(path, data)
         staged = []
         for copy, packed in compressed_copies(path, data) if self.compress else ():
-            with open(self.staging / copy, "wb") as handle:
-                handle.write(packed)
+            self._create(copy, packed)
             staged.append((copy, _digest(packed)))
         return digest, True, tuple(staged)
 
@@ -534,12 +543,16 @@ class OutputWriter:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
         os.chmod(self.staging, 0o755)  # mkdtemp's 0700 would hide the site from the web server
+        # path → stat of the files of the adopted staging folder: each the very file (inode) of the old output
+        self.adopted: dict[str, os.stat_result] = {}
+        if not self.in_place and self.verified:
+            self.adopted = _adopt(back_buffer(self.output_dir), self.staging, self.verified)
         (self.staging / STAGING_STAMP).touch()
         self.fresh_memo: dict[str, tuple[bytes, str]] = {}
         self.manifest: dict[str, str] = {}  # path → digest of the new site
         self.changed: list[str] = []
         self.kept: list[Kept] = []
-        self._stager = Stager(self.staging, self.reusable, compress)
+        self._stager = Stager(self.staging, self.reusable, compress, bool(self.adopted))
         self._made = self._stager.made  # the folders staged here, which _link_unchanged need not make
 
     def put(self, path: str, data: bytes) -> Receipt:
@@ -558,7 +571,7 @@ class OutputWriter:
     def stager(self) -> Stager:
         """What a worker process needs to put() files into this writer's staging folder (a
         build with no memo: the command line's); its receipts go to record() here."""
-        return Stager(self.staging, self.reusable, self.compress)
+        return Stager(self.staging, self.reusable, self.compress, bool(self.adopted))
 
     def record(self, path: str, receipt: Receipt) -> None:
         digest, staged, copies = receipt
@@ -632,14 +645,20 @@ class OutputWriter:
         staging, output_dir = self.staging, self.output_dir
         changed = set(self.changed)
         output, staged = os.fspath(output_dir), os.fspath(staging)
+        adopted = self.adopted
         for path in self.manifest:
             if path not in changed:
-                self._link_unchanged(path, output, staged)
+                self._link_unchanged(path, output, staged, path in adopted)
+        for path in adopted.keys() - self.manifest.keys():  # the adopted files the new site no longer has
+            os.unlink(f"{staged}/{path}")
+            _remove_empty_parents((staging / path).parent, staging)
         self._carry_the_rest()
         entries: Manifest = {}
         stats: dict[str, tuple[int, int]] = {}
+        verified = self.verified
         for path, digest in self.manifest.items():
-            info = os.lstat(f"{staged}/{path}")
+            # an unchanged file is the old output's very inode: its stat is the one verified
+            info = verified[path] if path not in changed and path in verified else os.lstat(f"{staged}/{path}")
             entries[path] = Entry(digest, info.st_size)
             stats[path] = (info.st_mtime_ns, info.st_ino)  # a rename keeps both
         data = manifest_bytes(entries)
@@ -650,12 +669,12 @@ class OutputWriter:
             # names a manifest the output does not have, and is ignored.
             StatIndex(_digest(data), time.time_ns(), stats).save(self.stat_index)
         exchange(staging, output_dir)
-        if staging.is_dir():  # the old site, now where staging was: ours to remove
+        if staging.is_dir():  # the old site, now where staging was: the next build's staging
             (staging / STAGING_STAMP).touch()
-            _remove_tree(staging)
+            _retire(staging, back_buffer(output_dir))
         return entries
 
-    def _link_unchanged(self, path: str, output: str, staging: str) -> None:
+    def _link_unchanged(self, path: str, output: str, staging: str, in_place: bool = False) -> None:
         # Plain strings and a memo of the folders made: this runs once per file of the site.
         source = f"{output}/{path}"
         before = self.verified[path]
@@ -665,6 +684,8 @@ class OutputWriter:
             now = None
         if now is None or (now.st_ino, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_size, before.st_mtime_ns):
             raise OutputError(message("output.changed-during-build", path=source))
+        if in_place:  # the adopted staging folder holds this very file (inode) already
+            return
         folder = path.rpartition("/")[0]
         if folder not in self._made:
             os.makedirs(f"{staging}/{folder}", exist_ok=True)
@@ -723,6 +744,79 @@ class OutputWriter:
             _replace_file(output_dir / MARKER, manifest_bytes(entries))
         _remove_tree(self.staging)
         return entries
+
+
+def back_buffer(output_dir: Path) -> Path:
+    """Where the site a build replaced is kept, as the next build's staging folder: its
+    files are mostly the new site's very files (hard links), so that build links again only
+    what changed in between instead of every file."""
+    return output_dir.parent / f".{output_dir.name}.back"
+
+
+def _retire(old_site: Path, back: Path) -> None:
+    """Keep the replaced site as the back buffer (removing an older one), or remove it."""
+    try:
+        if back.is_symlink() or back.exists():
+            if not _is_ours(back):
+                raise OSError(errno.EEXIST, "not the builder's", str(back))
+            os.rename(back, old_site.with_name(old_site.name + "-gone"))  # out of the way at once
+            _remove_tree(old_site.with_name(old_site.name + "-gone"))
+        os.rename(old_site, back)
+    except OSError:
+        _remove_tree(old_site)
+
+
+def _is_ours(folder: Path) -> bool:
+    """A real folder (not a link) of this user's, stamped as the builder's own."""
+    try:
+        info = os.lstat(folder)
+        stamp = os.lstat(folder / STAGING_STAMP)
+    except OSError:
+        return False
+    mine = not hasattr(os, "geteuid") or info.st_uid == os.geteuid()
+    return stat_module.S_ISDIR(info.st_mode) and stat_module.S_ISREG(stamp.st_mode) and mine
+
+
+def _adopt(back: Path, staging: Path, verified: dict[str, os.stat_result]) -> dict[str, os.stat_result]:
+    """Put the back buffer where the empty staging folder is, keeping only its files that
+    are the very files (inode, size, time) of the verified old output at the same path;
+    anything else in it (older versions, links, other files, emptied folders) is removed.
+    Path → stat of the files kept; {} when there is no back buffer of the builder's own."""
+    if not _is_ours(back):
+        return {}
+    os.rmdir(staging)
+    try:
+        os.rename(back, staging)
+    except OSError:
+        os.mkdir(staging)
+        return {}
+    kept: dict[str, os.stat_result] = {}
+    _prune(staging, "", verified, kept)
+    return kept
+
+
+def _prune(root: Path, prefix: str, verified: dict[str, os.stat_result], kept: dict[str, os.stat_result]) -> bool:
+    """Remove from root/prefix what _adopt does not keep; whether the folder is left empty."""
+    empty = True
+    with os.scandir(os.path.join(root, prefix)) as entries:
+        listed = list(entries)
+    for entry in listed:
+        path = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if _prune(root, path + "/", verified, kept):
+                os.rmdir(entry.path)
+            else:
+                empty = False
+            continue
+        info = entry.stat(follow_symlinks=False)
+        want = verified.get(path)
+        if want is not None and stat_module.S_ISREG(info.st_mode) and \
+                (info.st_ino, info.st_size, info.st_mtime_ns) == (want.st_ino, want.st_size, want.st_mtime_ns):
+            kept[path] = info
+            empty = False
+        elif not (prefix == "" and entry.name == STAGING_STAMP):
+            os.unlink(entry.path)
+    return empty
 
 
 def _remove_tree(folder: Path) -> None:

@@ -78,13 +78,19 @@ def _in_child(run) -> int:
     return os.waitstatus_to_exitcode(status)
 
 
-def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_path, monkeypatch):
+@pytest.mark.parametrize("adopted", [False, True], ids=["fresh staging", "back buffer adopted"])
+def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_path, monkeypatch, adopted):
+    """Both commits: into a fresh staging folder (every unchanged file linked), and into
+    the back buffer the build before left (only what changed written)."""
     root = tmp_path / "portal"
     synthetic.generate(PAGES, root, seed=3)
     with open(root / "site.yaml", "a", encoding="utf-8") as settings:  # the commit is under test, not the workbooks
         settings.write("downloads:\n  xlsx: false\n  bundles: false\n  bulk: false\n")
     output = tmp_path / "site" / "out"
     build(root, output)
+    if adopted:
+        build(root, output, strict=True)  # another option: a real build, which leaves a back buffer
+        assert writer_module.back_buffer(output).is_dir()
     old = digest_tree(output)
     project = sorted((root / "content").rglob("projects/*.yaml"))[7]
     text = project.read_text(encoding="utf-8")
@@ -97,6 +103,7 @@ def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_pat
     saved.mkdir()
     _hard_link_copy(output, saved / "out")
     outcomes: list[tuple[int, str]] = []
+    counts: list[int] = []
     real_commit = writer_module.OutputWriter.commit
 
     def commit_killed_again_and_again(writer):
@@ -110,7 +117,10 @@ def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_pat
 
         assert _in_child(lambda: (_count_operations(None, tally), real_commit(writer), 0)[-1]) == 0
         total = int(tally.read_text())
-        assert total > 1000  # the commit of about 3,000 pages: links, an exchange, removals
+        # the commit of about 3,000 pages: links, an exchange, removals; adopting the back
+        # buffer: the removal of what is gone, the stat index, the exchange, the retirement
+        assert total > (3 if adopted else 1000)
+        counts.append(total)
         points = sorted({1 + round(i * (total - 1) / (POINTS - 1)) for i in range(POINTS)})
         for kill_at in points:
             restore()
@@ -124,7 +134,7 @@ def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_pat
                 m.setattr(build_module, "output_lock", real_lock)
                 next_ok = _in_child(lambda: 0 if (build(root, output), digest_tree(output) == new)[1] else 3)
             monkeypatch.setattr(writer_module.OutputWriter, "commit", commit_killed_again_and_again)
-            leftovers = [p.name for p in output.parent.iterdir() if p != output]
+            leftovers = [p.name for p in output.parent.iterdir() if p not in (output, writer_module.back_buffer(output))]
             assert next_ok == 0 and leftovers == [], f"after a kill at {kill_at}: next build {next_ok}, left {leftovers}"
         restore()
         return real_commit(writer)
@@ -136,7 +146,7 @@ def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_pat
     build(root, output)
     monkeypatch.undo()
 
-    assert len(outcomes) >= min(20, POINTS)
+    assert len(outcomes) >= min(20, POINTS, *counts)
     assert [point for point, outcome in outcomes if outcome == "neither"] == []
     assert {outcome for _, outcome in outcomes} == {"old", "new"}  # the kills fell on both sides
     assert digest_tree(output) == new

@@ -143,7 +143,9 @@ def test_leftovers_of_a_killed_build_are_removed_and_foreign_folders_are_not(bui
     build(root, output)
     assert not staging.exists() and not retired.exists()
     assert (lookalike / "notes.txt").is_file()
-    assert sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.")) == [lookalike.name]
+    # beside the output: the user's folder, and the site the build replaced (the next one's staging)
+    assert sorted(p.name for p in output.parent.iterdir() if p.name.startswith(f".{output.name}.")) == [
+        writer_module.back_buffer(output).name, lookalike.name]
 
 
 def test_a_second_build_into_the_same_output_is_refused_while_one_runs(built):

@@ -1,0 +1,98 @@
+"""The site a build replaces is kept beside the output (writer.back_buffer) as the next
+build's staging folder: that build links again only what changed, never writes through a
+file the live site shares, and trusts nothing in the folder it cannot verify."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from test_build import digest_tree
+
+import generator.writer as writer_module
+from generator.build import CACHE_DIR, build
+from generator.diagnostics import BuildFailed
+
+PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
+
+
+def edit(root, old="name: 2024 开展", new="name: 2024年开展"):
+    path = root / PROJECT
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def clean(root, output):
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    build(root, output)
+    return digest_tree(output)
+
+
+@pytest.fixture
+def twice(sample_copy, tmp_path):
+    """The sample built twice into one output: the second build left a back buffer."""
+    output = tmp_path / "out"
+    build(sample_copy, output)
+    edit(sample_copy)
+    build(sample_copy, output)
+    assert writer_module.back_buffer(output).is_dir()
+    return sample_copy, output
+
+
+def test_a_build_links_only_what_changed(twice, tmp_path, monkeypatch):
+    root, output = twice
+    edit(root, "name: 2024年开展", "name: 2024 年开展")
+    links: list[str] = []
+    real = os.link
+    monkeypatch.setattr(os, "link", lambda source, target, **kw: links.append(str(target)) or real(source, target, **kw))
+    result = build(root, output)
+    files = len(list(p for p in output.rglob("*") if p.is_file()))
+    assert result.written > 0 and len(links) < files / 10, (len(links), files)
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
+
+
+def test_a_failed_build_never_writes_through_the_live_site(twice, monkeypatch):
+    """The adopted folder's files are hard links of the live site's: a page staged there
+    is a new file, so the live one keeps its bytes even when the build then fails."""
+    root, output = twice
+    before = digest_tree(output)
+    edit(root, "name: 2024年开展", "name: 改过名的项目")
+
+    def fail(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer_module.OutputWriter, "commit", fail)
+    with pytest.raises(BuildFailed):
+        build(root, output)
+    assert digest_tree(output) == before
+
+
+def test_nothing_in_the_back_buffer_is_trusted(twice, tmp_path):
+    root, output = twice
+    back = writer_module.back_buffer(output)
+    page = next(p for p in back.rglob("index.html") if "731" in p.as_posix())
+    page.unlink()
+    page.write_text("<p>planted</p>", encoding="utf-8")  # a new file, not the live one
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    (back / "departments" / "link").symlink_to(outside, target_is_directory=True)
+    (back / "stray.html").write_text("stray", encoding="utf-8")
+    edit(root, "name: 2024年开展", "name: 2024 年开展")
+    build(root, output)
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_folder_in_the_back_buffers_place_that_is_not_the_builders_is_left_alone(sample_copy, tmp_path):
+    output = tmp_path / "out"
+    build(sample_copy, output)
+    theirs = writer_module.back_buffer(output)
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("a user's folder", encoding="utf-8")
+    edit(sample_copy)
+    build(sample_copy, output)
+    assert sorted(p.name for p in theirs.iterdir()) == ["notes.txt"]
+    assert digest_tree(output) == clean(sample_copy, tmp_path / "clean")
