@@ -543,8 +543,8 @@ class OutputWriter:
         self.output_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
         os.chmod(self.staging, 0o755)  # mkdtemp's 0700 would hide the site from the web server
-        # path → stat of the files of the adopted staging folder: each the very file (inode) of the old output
-        self.adopted: dict[str, os.stat_result] = {}
+        # the files of the adopted staging folder: each the very file (inode) of the old output at its path
+        self.adopted: set[str] = set()
         if not self.in_place and self.verified:
             self.adopted = _adopt(back_buffer(self.output_dir), self.staging, self.verified)
         (self.staging / STAGING_STAMP).touch()
@@ -649,7 +649,7 @@ class OutputWriter:
         for path in self.manifest:
             if path not in changed:
                 self._link_unchanged(path, output, staged, path in adopted)
-        for path in adopted.keys() - self.manifest.keys():  # the adopted files the new site no longer has
+        for path in adopted - self.manifest.keys():  # the adopted files the new site no longer has
             os.unlink(f"{staged}/{path}")
             _remove_empty_parents((staging / path).parent, staging)
         self._carry_the_rest()
@@ -777,25 +777,25 @@ def _is_ours(folder: Path) -> bool:
     return stat_module.S_ISDIR(info.st_mode) and stat_module.S_ISREG(stamp.st_mode) and mine
 
 
-def _adopt(back: Path, staging: Path, verified: dict[str, os.stat_result]) -> dict[str, os.stat_result]:
+def _adopt(back: Path, staging: Path, verified: dict[str, os.stat_result]) -> set[str]:
     """Put the back buffer where the empty staging folder is, keeping only its files that
     are the very files (inode, size, time) of the verified old output at the same path;
     anything else in it (older versions, links, other files, emptied folders) is removed.
-    Path → stat of the files kept; {} when there is no back buffer of the builder's own."""
+    The paths of the files kept; none when there is no back buffer of the builder's own."""
     if not _is_ours(back):
-        return {}
+        return set()
     os.rmdir(staging)
     try:
         os.rename(back, staging)
     except OSError:
         os.mkdir(staging)
-        return {}
-    kept: dict[str, os.stat_result] = {}
+        return set()
+    kept: set[str] = set()
     _prune(staging, "", verified, kept)
     return kept
 
 
-def _prune(root: Path, prefix: str, verified: dict[str, os.stat_result], kept: dict[str, os.stat_result]) -> bool:
+def _prune(root: Path, prefix: str, verified: dict[str, os.stat_result], kept: set[str]) -> bool:
     """Remove from root/prefix what _adopt does not keep; whether the folder is left empty."""
     empty = True
     with os.scandir(os.path.join(root, prefix)) as entries:
@@ -812,7 +812,7 @@ def _prune(root: Path, prefix: str, verified: dict[str, os.stat_result], kept: d
         want = verified.get(path)
         if want is not None and stat_module.S_ISREG(info.st_mode) and \
                 (info.st_ino, info.st_size, info.st_mtime_ns) == (want.st_ino, want.st_size, want.st_mtime_ns):
-            kept[path] = info
+            kept.add(path)
             empty = False
         elif not (prefix == "" and entry.name == STAGING_STAMP):
             os.unlink(entry.path)
