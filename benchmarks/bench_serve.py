@@ -96,7 +96,7 @@ def main() -> None:
                 print("build steps, in order: " + " · ".join(step for step, _ in current["timings"]))
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            process.wait(timeout=120)  # it removes its output folder first: 192,000 files at 10,000 pages
 
 
 if __name__ == "__main__":
