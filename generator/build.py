@@ -84,6 +84,7 @@ class BuildCache:
     def __init__(self):
         self.downloads: dict = {}  # (dept, year) → (inputs, files) of the open-data files
         self.bulk: dict = {}  # (dept, year) → that year's rows of the bulk CSVs
+        self.bulk_packed: dict = {}  # bulk file → its chunks compressed (the bulk zip)
         self.render = RenderCache()
         self.search = ExportCache()
         self.reads = ReadCache()
@@ -498,7 +499,8 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
         workbooks.prune()
     watch.lap(message("timing.open-data"))
     if settings.bulk and (part is None or part.site_wide):
-        for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None).items():
+        for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None,
+                                               cache.bulk_packed if cache else None).items():
             writer.add(path, data)
             count += 1
         watch.lap(message("timing.bulk"))

@@ -293,14 +293,16 @@ BULK_HEAD = (
 REGION_HEAD = (Column("region_code", "行政区划代码", CODE),)
 
 
-def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dict[str, bytes]:
+def site_files(site: Site, bundle: bool = True, memo: dict | None = None, packed: dict | None = None) -> dict[str, bytes]:
     """The bulk download: one CSV per table kind over every disclosure, with the
     department and the year on each row; the project lists and every project's targets
     likewise; a data package describing them; a zip of it all.
 
     Each disclosure's rows are made into CSV lines once; `memo` (the dev server's) keeps
-    them for a disclosure that is the very same object as at the last build, so an edit
-    costs its own year's rows and the joining of the rest."""
+    them for a disclosure that is the very same object as at the last build. The zip
+    compresses each disclosure's lines on their own (zipfiles.deflated_in_chunks), and
+    `packed` (the dev server's too) keeps them compressed, so an edit costs its own year's
+    rows and the joining of the rest."""
     groups: dict[str, tuple[DataTable, list[bytes]]] = {}
     fresh = {}
     regions = any(dept.region_code for dept in site.departments)
@@ -320,11 +322,13 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dic
         memo.update(fresh)
     order = [kind for kind in list(TABLE_KINDS) + ["projects", "targets"] if kind in groups]
     files: dict[str, bytes] = {}
+    pieces: dict[str, list[bytes]] = {}
     resources = []
     for key in order:
         table, chunks = groups[key]
         columns = _bulk_columns(key, table, regions)
         header = csv_bytes([table.header(c) for c in columns], (), set())
+        pieces[f"{key}.csv"] = [header, *chunks]
         files[f"{urls.DATA}{key}.csv"] = header + b"".join(chunks)
         title = "项目绩效目标表（全部项目的绩效指标）" if key == "targets" else table.title
         bulk = DataTable(key, title, table.unit, columns, (), "", "", "", 0, table.classification)
@@ -334,8 +338,23 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None) -> dic
         f"全部部门、全部年度的部门预算公开表，每类表一个 CSV，每行注明部门编码、部门名称和预算年度。单位：万元。{LICENSE_NOTE}",
     )
     if bundle:
-        files[f"{urls.DATA}disclosures.zip"] = zip_bytes({p[len(urls.DATA):]: d for p, d in sorted(files.items())})
+        members = {path[len(urls.DATA):]: data for path, data in sorted(files.items())}
+        files[f"{urls.DATA}disclosures.zip"] = _bundle(members, pieces, packed)
     return files
+
+
+def _bundle(members: dict[str, bytes], pieces: dict[str, list[bytes]], packed: dict | None) -> bytes:
+    """The bulk zip; each CSV compressed by chunk, as it was joined (`packed`: file name →
+    chunk → its deflate). Zip64 (zipfile, every member compressed whole) only for a portal
+    whose bulk files pass 4 GiB."""
+    try:
+        return zipfiles.archive(
+            (name, zipfiles.deflated_in_chunks(pieces[name], packed.setdefault(name, {}) if packed is not None else None)
+             if name in pieces else zipfiles.deflated(data))
+            for name, data in members.items()
+        )
+    except OverflowError:
+        return zip_bytes(members)
 
 
 _TARGET_HEAD = (Column("project_code", "项目编码", CODE), Column("project_name", "项目名称", TEXT))

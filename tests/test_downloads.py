@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import zipfile
+import zlib
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -295,15 +296,26 @@ def test_bulk_files_reuse_the_rows_of_unchanged_years_and_equal_a_fresh_make(sam
 
     site = load_site(ROOT, Report())
     memo: dict = {}
-    first = downloads.site_files(site, memo=memo)
+    packed: dict = {}
+    first = downloads.site_files(site, memo=memo, packed=packed)
     kept = {key: entry[2] for key, entry in memo.items()}
     dept = site.departments[0]
     changed = replace(dept, disclosures=(replace(dept.disclosures[0], projects=dept.disclosures[0].projects[1:]),))
     edited = replace(site, departments=(changed,) + site.departments[1:])
-    second = downloads.site_files(edited, memo=memo)
-    assert second == downloads.site_files(edited) != first
+    compressed: list[int] = []
+    real = zlib.compressobj
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(zlib, "compressobj", lambda *args: compressed.append(1) or real(*args))
+        second = downloads.site_files(edited, memo=memo, packed=packed)
+    assert second == downloads.site_files(edited) != first  # the zip too, byte for byte
     for key, entry in memo.items():
         assert (entry[2] is kept[key]) == (key[0] != dept.code)  # only the edited year made again
+    chunks = sum(len(files) for files in packed.values())
+    assert 0 < len(compressed) < chunks / 2  # only the edited year's chunks (and the small files) compressed again
+    bundle = zipfile.ZipFile(io.BytesIO(second["data/disclosures.zip"]))
+    assert bundle.testzip() is None
+    assert {f"data/{name}": bundle.read(name) for name in bundle.namelist()} == {
+        path: data for path, data in second.items() if path != "data/disclosures.zip"}
 
 
 def test_a_rebuild_makes_only_the_workbooks_of_changed_tables(make_site, tmp_path, monkeypatch):
