@@ -455,6 +455,11 @@ class WriteMemo:
         self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
         self.manifest: Manifest | None = None
         self.output_dir: Path | None = None
+        # the manifest's lines (path → line) and their order, kept so that an edit re-encodes
+        # its own lines and not the 190,000 of a large site
+        self.lines: dict[str, bytes] = {}
+        self.order: list[str] = []
+        self.lines_of: Manifest | None = None  # the manifest the lines are of
 
 
 @dataclass(frozen=True)
@@ -741,9 +746,28 @@ class OutputWriter:
                 target.unlink()
             _remove_empty_parents(target.parent, output_dir)
         if self.changed or gone:
-            _replace_file(output_dir / MARKER, manifest_bytes(entries))
+            _replace_file(output_dir / MARKER, self._manifest_bytes(entries, gone))
         _remove_tree(self.staging)
         return entries
+
+    def _manifest_bytes(self, entries: Manifest, gone: set[str]) -> bytes:
+        """manifest_bytes(entries), from the memo's lines of the files that did not change."""
+        memo = self.memo
+        assert memo is not None
+        if memo.lines_of is not self.previous:  # the first build in place, or after a failed one: every line
+            memo.lines = {path: _manifest_line(path, entry) for path, entry in self.previous.items()}
+            memo.order = sorted(memo.lines)
+        memo.lines_of = entries
+        lines = memo.lines
+        for path in gone:
+            del lines[path]
+        added = False
+        for path in self.changed:
+            added = added or path not in lines
+            lines[path] = _manifest_line(path, entries[path])
+        if added or gone:
+            memo.order = sorted(lines)
+        return MARKER_TEXT_2 + b"".join([lines[path] for path in memo.order])
 
 
 def back_buffer(output_dir: Path) -> Path:
