@@ -46,9 +46,10 @@ as this shape counts as no record at all.
   again. A failed or interrupted build writes no record; the record is replaced (written
   to a temporary file and renamed) after the output is committed.
 
-**Not covered**, made by every build: the site-wide pages, the site-wide search scope,
-feeds, sitemap, the source documents kept beside disclosure.yaml, the bulk downloads,
-the assets. The dev server does not use these records: it keeps its own caches in memory
+**Not covered**, made by every build: the site-wide pages, the site-wide search scope
+(joined from the postings), feeds, sitemap, the source documents kept beside
+disclosure.yaml, the bulk downloads, the assets; and, for every department, the page list
+and search documents the site-wide files are made from (from its recorded model). The dev server does not use these records: it keeps its own caches in memory
 (build.BuildCache).
 """
 
