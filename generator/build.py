@@ -21,7 +21,7 @@ from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
 from generator.links import link_diagnostics, walk_files
-from generator.load_parallel import can_load_in_parallel, load_departments
+from generator.load_parallel import load_departments, worth_workers
 from generator.loader import SourceCache, content_listing, read_sources, readable, site_file_path
 from generator.messages import message
 from generator.model import Site
@@ -264,10 +264,10 @@ def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: boo
                load_keys: dict[str, str] | None = None) -> Site | None:
     site, checked = None, None
     listing = None
-    if cache is None:
-        listing = can_load_in_parallel(Path(root), config)
-        if listing is None and records is not None and site_file_path(Path(root), config).is_file():
-            listing = content_listing(Path(root))
+    if cache is None and site_file_path(Path(root), config).is_file():
+        listing = content_listing(Path(root))
+        if records is None and not worth_workers(listing):
+            listing = None  # small, and nothing kept to reuse: the one-process path
     if listing is not None:
         attempt = Report()
         loaded = load_departments(Path(root), listing, attempt, config, records)

@@ -38,7 +38,11 @@ def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
     if not site_file_path(root, config).is_file() or usable_cores() < 2:
         return None
     listing = content_listing(root)
-    return listing if len(listing) >= PARALLEL_LOAD_FROM else None
+    return listing if worth_workers(listing) else None
+
+
+def worth_workers(listing: list) -> bool:
+    return usable_cores() >= 2 and len(listing) >= PARALLEL_LOAD_FROM
 
 
 def _department_of(path: str, root: str) -> str:
@@ -80,35 +84,41 @@ def _load_group(root: Path, group: list, config: SiteConfig) -> tuple:
     return heads, disclosures, regions, report.diagnostics, found
 
 
-def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records | None, list]) -> list[bytes]:
-    """Some runs, from their explicit inputs (the project root, the runs' part of the
-    listing, the site configuration, the messages' language, where to keep the records and
-    under which keys), each as the pickled bytes of its load."""
-    root, groups, config, language, records, keys = task
-    set_language(language)
+def _load_groups(root: Path, groups: list[list], config: SiteConfig, records: department_cache.Records | None,
+                 keys: list) -> list[tuple]:
+    """Each run's load, kept in `records` under its key."""
     results = []
     for group, key in zip(groups, keys):
-        data = department_cache.pickle_load(_load_group(root, group, config))
+        result = _load_group(root, group, config)
         if records is not None and key is not None:
-            records.put(key, data)
-        results.append(data)
+            records.put(key, department_cache.pickle_load(result))
+        results.append(result)
     return results
 
 
-def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, keys: list) -> list[bytes]:
+def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records | None, list]) -> list[tuple]:
+    """Some runs, in a worker, from their explicit inputs (the project root, the runs' part
+    of the listing, the site configuration, the messages' language, where to keep the
+    records and under which keys)."""
+    root, groups, config, language, records, keys = task
+    set_language(language)
+    return _load_groups(root, groups, config, records, keys)
+
+
+def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, keys: list) -> list[tuple]:
     """The loads of `groups`, on every core when they are many files."""
     files = sum(len(group) for group in groups)
     workers = usable_cores()
     if files < PARALLEL_LOAD_FROM or workers < 2 or len(groups) < 2:
-        return _load_task((root, groups, config, current_language(), records, keys))
+        return _load_groups(root, groups, config, records, keys)
     tasks = [(root, groups[start:end], config, current_language(), records, keys[start:end])
              for start, end in _group_runs(groups, workers * RUNS_PER_WORKER)]
     return _load_on_workers(tasks, workers)
 
 
-def _load_on_workers(tasks: list, workers: int) -> list[bytes]:
+def _load_on_workers(tasks: list, workers: int) -> list[tuple]:
     with worker_pool(workers) as pool:
-        return [data for results in pool.map(_load_task, tasks) for data in results]
+        return [result for results in pool.map(_load_task, tasks) for result in results]
 
 
 def _group_runs(groups: list[list], count: int) -> list[tuple[int, int]]:
@@ -160,8 +170,8 @@ def load_departments(root: Path, listing: list, report: Report, config: Path | N
         records.keep_only(set(keys))
     missing = [index for index, result in enumerate(found) if result is None]
     fresh = _load_missing(root, [groups[i] for i in missing], settings, records, [keys[i] for i in missing])
-    for index, data in zip(missing, fresh):
-        found[index] = department_cache.unpickle_load(data)
+    for index, result in zip(missing, fresh):
+        found[index] = result
     return _merge(settings, found, keys, report)
 
 
