@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from generator.parallel import BrokenProcessPool
 from generator.produce import produce
 from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
-from generator.search.static import ExportCache, export_site, search_page_info
+from generator.search.static import DepartmentPostings, ExportCache, export_plan, export_site, search_page_info, site_scope_files
 from generator.shards import SHARD_FILE, Ownership, Shard, shard_record, sources_digest
 from generator.workbook_cache import WorkbookCache
 from generator.writer import (
@@ -514,15 +515,18 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
-        rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup)
+        site_wide = part is None or part.site_wide
+        plan = []
+        if cache is None and site_wide:
+            wanted = (lambda scope: True) if part is None else functools.partial(_owns_scope, part)
+            plan = export_plan(docs, wanted, postings.kept() if postings is not None else {})
+        rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup, plan)
         try:
-            exported = {}
-            if part is None or part.site_wide:
-                wanted = None if part is None else functools.partial(_owns_scope, part)
-                kept, made = (postings.kept(), postings.made) if postings is not None else (None, None)
-                exported = export_site(docs, cache.search if cache else None, wanted, kept, made)
-            for path, data in writer.keep_all(exported.items()):
-                writer.add(path, data)
+            if cache is not None:  # the dev server: its kept scopes updated in place
+                for path, data in writer.keep_all(export_site(docs, cache.search).items()):
+                    writer.add(path, data)
+            elif site_wide:
+                rendering.stage(site_scope_files(docs, _postings_in_order(rendering, postings)))
             watch.lap(message("timing.export"))
             rendering.collect(progress)
             watch.lap(message("timing.render"))
@@ -540,6 +544,15 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
     except BaseException:
         writer.abort()
         raise
+
+
+def _postings_in_order(rendering, records: department_cache.SitePostings | None) -> Iterator[DepartmentPostings]:
+    """Every department's postings in the site scope, as its part of the export ends; those
+    made anew are handed to `records` to keep."""
+    for job, postings in rendering.exported():
+        if job.postings is None and records is not None:
+            records.made(job.ref, postings)
+        yield postings
 
 
 def _owns_scope(part: Ownership | department_cache.Remaining, scope: str) -> bool:

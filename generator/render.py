@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,8 @@ from markupsafe import Markup
 from generator import compare, parallel, urls, views
 from generator.model import Site, SiteConfig
 from generator.pages import Page
-from generator.writer import OutputWriter, Stager
+from generator.search.static import DepartmentExport, DepartmentPostings, export_department
+from generator.writer import OutputWriter, Receipt, Stager
 
 STRINGS_DIR = Path(__file__).parent / "strings"
 
@@ -259,22 +262,65 @@ def _render_chunk(task: tuple[int, list[Page] | None]):
     return ("ok", receipts, os.getpid())
 
 
+def _export_task(job: DepartmentExport) -> tuple[list[tuple[str, Receipt]], DepartmentPostings]:
+    """One department's search scopes, staged here; its postings go back to the parent."""
+    assert _WORKER is not None, "_start_worker runs first in every worker"
+    files, postings = export_department(job)
+    return _stage(files.items()), postings
+
+
+def _stage(files) -> list[tuple[str, Receipt]]:
+    assert _WORKER is not None, "_start_worker runs first in every worker"
+    stager = _WORKER[2]
+    return [(path, stager.put(path, data)) for path, data in files]
+
+
+STAGE_CHUNK = 500  # files of the site's search scope staged per worker task
+
+
 class ParallelRender:
     """Pages rendered on every core by worker processes. Each worker makes its own Jinja
     environment from a RenderSetup, renders its chunks and stages each page itself (the
     writer's Stager), and sends back only the receipts, in order, which the parent records
     in the writer. Under fork the workers inherit the page list; under spawn each chunk's
-    pages travel with it. Started before, and collected after, the work the main process
-    does meanwhile (the search index)."""
+    pages travel with it.
 
-    def __init__(self, setup: RenderSetup, pages: list[Page], writer: OutputWriter, workers: int):
+    The same workers export the departments' search scopes (`exports`, queued before the
+    pages, so that the parent can join their postings into the site's scope while the
+    pages render) and stage the files the parent hands to stage()."""
+
+    def __init__(self, setup: RenderSetup, pages: list[Page], writer: OutputWriter, workers: int,
+                 exports: list[DepartmentExport] | None = None):
         self.pages, self.writer = pages, writer
+        self.jobs = exports or []
         self.worker_pids: set[int] = set()  # which processes rendered, for the tests
         inherit = parallel.context().get_start_method() == "fork"
         # Under fork the pool's arguments are not pickled: the workers simply have them.
         self.pool = parallel.worker_pool(workers, _start_worker, (setup, pages if inherit else None, writer.stager()))
+        self.exports = [self.pool.submit(_export_task, job) for job in self.jobs if job.needs_work]
         tasks = [(start, None if inherit else pages[start:start + CHUNK]) for start in range(0, len(pages), CHUNK)]
         self.results = self.pool.map(_render_chunk, tasks)
+        self.staged: list[Future] = []
+
+    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
+        """Every department's postings in the site scope, in order, as its export ends (its
+        scopes' files recorded in the writer)."""
+        futures = iter(self.exports)
+        for job in self.jobs:
+            if not job.needs_work:
+                assert job.postings is not None
+                yield job, job.postings
+                continue
+            receipts, postings = next(futures).result()
+            for path, receipt in receipts:
+                self.writer.record(path, receipt)
+            yield job, postings
+
+    def stage(self, files: dict[str, bytes]) -> None:
+        """Stage these files on the workers (recorded at collect())."""
+        items = list(files.items())
+        for start in range(0, len(items), STAGE_CHUNK):
+            self.staged.append(self.pool.submit(_stage, items[start:start + STAGE_CHUNK]))
 
     def collect(self, progress=None) -> None:
         done = 0
@@ -290,6 +336,9 @@ class ParallelRender:
                 self.worker_pids.add(result[2])
                 if progress:
                     progress(done, len(self.pages))
+            for future in self.staged:
+                for path, receipt in future.result():
+                    self.writer.record(path, receipt)
         finally:
             self.close()
 
@@ -303,10 +352,28 @@ def worker_count(pages: int) -> int:
 
 class SerialRender:
     """Pages rendered one by one in this process, at collect(); with a cache (the dev
-    server), a page whose context, templates and globals are unchanged is reused."""
+    server), a page whose context, templates and globals are unchanged is reused. The
+    departments' search scopes (`exports`) and the files handed to stage() are made here
+    as they are asked for."""
 
-    def __init__(self, env: Environment, pages: list[Page], sink, cache: RenderCache | None):
+    def __init__(self, env: Environment, pages: list[Page], sink, cache: RenderCache | None,
+                 exports: list[DepartmentExport] | None = None):
         self.env, self.pages, self.sink, self.cache = env, pages, sink, cache
+        self.jobs = exports or []
+
+    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
+        for job in self.jobs:
+            if not job.needs_work:
+                assert job.postings is not None
+                yield job, job.postings
+                continue
+            files, postings = export_department(job)
+            self.stage(files)
+            yield job, postings
+
+    def stage(self, files: dict[str, bytes]) -> None:
+        for path, data in files.items():
+            self.sink.add(path, data)
 
     def collect(self, progress=None) -> None:
         env, pages, cache, sink = self.env, self.pages, self.cache, self.sink
@@ -349,11 +416,13 @@ class SerialRender:
 
 
 def start_rendering(env: Environment, pages: list[Page], writer: OutputWriter, cache: RenderCache | None = None,
-                    setup: RenderSetup | None = None) -> ParallelRender | SerialRender:
+                    setup: RenderSetup | None = None,
+                    exports: list[DepartmentExport] | None = None) -> ParallelRender | SerialRender:
     """Rendering into `writer` on every core when there are many pages and no cache to
     consult (workers start now, so the caller can do other work before collect()); else in
-    this process. `setup` is how the workers make `env` again (without it: one process)."""
+    this process. `setup` is how the workers make `env` again (without it: one process).
+    `exports`: the departments' parts of the search export, made by the same workers."""
     workers = worker_count(len(pages))
     if cache is None and setup is not None and workers > 1:
-        return ParallelRender(setup, pages, writer, workers)
-    return SerialRender(env, pages, writer, cache)
+        return ParallelRender(setup, pages, writer, workers, exports)
+    return SerialRender(env, pages, writer, cache, exports)

@@ -34,7 +34,7 @@ def tree(folder):
 @pytest.fixture
 def workers_seen(monkeypatch):
     """The pids of the processes that rendered pages and loaded runs in the last builds."""
-    seen: dict[str, set[int]] = {"render": set(), "load": set(), "downloads": set()}
+    seen: dict[str, set[int]] = {"render": set(), "load": set(), "downloads": set(), "export": set()}
     real_collect = render.ParallelRender.collect
 
     def collect(self, progress=None):
@@ -42,6 +42,12 @@ def workers_seen(monkeypatch):
             real_collect(self, progress)
         finally:
             seen["render"] |= self.worker_pids
+
+    real_exported = render.ParallelRender.exported
+
+    def exported(self):
+        seen["export"] |= {id(future) for future in self.exports}  # departments handed to the workers
+        return real_exported(self)
 
     real_load = load_parallel._load_on_workers
 
@@ -56,6 +62,7 @@ def workers_seen(monkeypatch):
         return real_produce(*args, **kwargs)
 
     monkeypatch.setattr(render.ParallelRender, "collect", collect)
+    monkeypatch.setattr(render.ParallelRender, "exported", exported)
     monkeypatch.setattr(produce, "_parallel", produce_in_parallel)
     monkeypatch.setattr(produce, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
@@ -84,6 +91,7 @@ def test_fork_spawn_and_one_process_give_the_same_site(method, source, portal, w
     assert seen["load"], "the content was not loaded by workers"
     assert seen["render"], "the pages were not rendered by workers"
     assert seen["downloads"], "the downloads were not made by workers"
+    assert seen["export"], "the departments' search scopes were not exported by workers"
     assert os.getpid() not in seen["render"]
     _one_process(monkeypatch)
     shutil.rmtree(root / CACHE_DIR)

@@ -22,7 +22,8 @@ import bisect
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from generator.search.documents import SearchDoc
 from generator.search.tokens import fold_table, term_positions
@@ -319,7 +320,7 @@ DepartmentPostings = tuple[int, dict[str, tuple[int, int, str]]]
 
 
 def department_postings(terms: list[dict[str, str]]) -> DepartmentPostings:
-    """One department's documents' terms (doc_terms), as postings numbered from 0."""
+    """Documents' terms (doc_terms), as postings numbered from 0."""
     local = _Postings()
     for number, doc in enumerate(terms):
         local.add(number, doc)
@@ -328,6 +329,28 @@ def department_postings(terms: list[dict[str, str]]) -> DepartmentPostings:
         head = rows.index(b",", 2)  # rows is "[[N,…": the number ends at the first comma
         first[term] = (int(rows[2:head]), local.last[term], rows[head:].decode("ascii"))
     return len(terms), first
+
+
+def joined_postings(parts: list[DepartmentPostings]) -> DepartmentPostings:
+    """Runs of documents' postings, one after the other, as the postings of them all."""
+    if len(parts) == 1:
+        return parts[0]
+    joined: dict[str, tuple[int, int, str]] = {}
+    offset = 0
+    for count, terms in parts:
+        for term, (first, final, rest) in terms.items():
+            before = joined.get(term)
+            if before is None:
+                joined[term] = (offset + first, offset + final, rest)
+            else:
+                joined[term] = (before[0], offset + final, f"{before[2]},[{offset + first - before[1]}{rest}")
+        offset += count
+    return offset, joined
+
+
+def encoded_postings(postings: DepartmentPostings) -> dict[str, bytes]:
+    """term → [[doc gap, title, code, body], …] as compact JSON, from postings numbered from 0."""
+    return {term: f"[[{first}{rest}]".encode("ascii") for term, (first, _, rest) in postings[1].items()}
 
 
 class _SitePostings:
@@ -354,6 +377,74 @@ class _SitePostings:
         return {term: ("".join(self.rows.pop(term)) + "]").encode("ascii") for term in list(self.rows)}
 
 
+@dataclass(frozen=True)
+class DepartmentExport:
+    """One department's part of a fresh export: its documents (a run of the site's), the
+    scopes of its own whose files are to be made, and its postings in the site scope when
+    an earlier build kept them for these very documents (None: make them)."""
+
+    ref: str
+    docs: tuple[SearchDoc, ...]
+    scopes: tuple[str, ...]
+    postings: DepartmentPostings | None
+
+    @property
+    def needs_work(self) -> bool:
+        return self.postings is None or bool(self.scopes)
+
+
+def export_plan(docs: list[SearchDoc], wanted: Callable[[str], bool],
+                kept: dict[str, DepartmentPostings]) -> list[DepartmentExport]:
+    """Every department's part of a fresh export, in the order of the site's documents;
+    kept postings that do not count the department's documents are not used."""
+    plan = []
+    for ref, dept_docs in _by_department(docs):
+        scopes = tuple(scope for scope in dict.fromkeys(doc.scope for doc in dept_docs) if scope and wanted(scope))
+        postings = kept.get(ref)
+        if postings is not None and postings[0] != len(dept_docs):
+            postings = None
+        plan.append(DepartmentExport(ref, tuple(dept_docs), scopes, postings))
+    return plan
+
+
+def export_department(job: DepartmentExport) -> tuple[dict[str, bytes], DepartmentPostings]:
+    """The files of the department's wanted scopes, and its postings in the site scope.
+    Each document is tokenized once; each run of documents of one scope is encoded once,
+    and the department's postings are those runs joined (a scope's files are made from its
+    own runs joined), so that no posting row is encoded twice. Plain data in, plain data
+    out: this runs on the build's workers."""
+    runs: list[tuple[str, list[SearchDoc], DepartmentPostings]] = []
+    start = 0
+    docs = job.docs
+    while start < len(docs):
+        stop = start
+        while stop < len(docs) and docs[stop].scope == docs[start].scope:
+            stop += 1
+        run = list(docs[start:stop])
+        runs.append((run[0].scope, run, department_postings([doc_terms(doc) for doc in run])))
+        start = stop
+    files: dict[str, bytes] = {}
+    for scope in job.scopes:
+        mine = [(run, postings) for run_scope, run, postings in runs if run_scope == scope]
+        scope_docs = [doc for run, _ in mine for doc in run]
+        encoded = encoded_postings(joined_postings([postings for _, postings in mine]))
+        files.update(ScopeIndex.written(f"search/{scope}/", scope_docs, encoded))
+    postings = job.postings if job.postings is not None else joined_postings([postings for _, _, postings in runs])
+    return files, postings
+
+
+def site_scope_files(docs: list[SearchDoc], parts: Iterable[DepartmentPostings]) -> dict[str, bytes]:
+    """The site scope's files (search/all/) and fold.json, from every department's postings
+    in the order of the site's documents."""
+    site = _SitePostings()
+    for postings in parts:
+        site.add(postings)
+    encoded = site.encoded()
+    files = {"search/fold.json": fold_file(encoded)}
+    files.update(ScopeIndex.written("search/all/", docs, encoded))
+    return files
+
+
 def _by_department(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
     """The documents in runs of one department each (site_documents keeps them together)."""
     runs: list[tuple[str, list[SearchDoc]]] = []
@@ -366,31 +457,23 @@ def _by_department(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
 
 def _export_fresh(docs: list[SearchDoc], wanted: Callable[[str], bool], kept: dict[str, DepartmentPostings],
                   made: Callable[[str, DepartmentPostings], None]) -> dict[str, bytes]:
-    """The export without a cache (a command-line build): each department's documents are
-    tokenized once, unless its postings were `kept` and none of its scopes is `wanted`, and
-    its postings are handed to `made`; each scope's files are made from its documents, and
-    the site's from the departments' postings joined. Nothing is kept per document, so
-    memory follows the size of the index, not of the documents."""
+    """The export without a cache (a command-line build), in this process: each department
+    whose postings were not `kept`, or that has a scope `wanted`, is exported (and its new
+    postings handed to `made`); the site scope is joined from all the departments'
+    postings. Nothing is kept per document, so memory follows the size of the index, not
+    of the documents. (build's parallel path runs the same steps on its workers.)"""
     files: dict[str, bytes] = {}
-    site = _SitePostings()
-    for ref, dept_docs in _by_department(docs):
-        scopes = [scope for scope in dict.fromkeys(doc.scope for doc in dept_docs) if scope and wanted(scope)]
-        postings = kept.get(ref)
-        if postings is None or postings[0] != len(dept_docs) or scopes:
-            terms = [doc_terms(doc) for doc in dept_docs]
-            for scope in scopes:
-                chosen = [(doc, their_terms) for doc, their_terms in zip(dept_docs, terms) if doc.scope == scope]
-                scope_postings = _Postings()
-                for number, (_, their_terms) in enumerate(chosen):
-                    scope_postings.add(number, their_terms)
-                files.update(ScopeIndex.written(f"search/{scope}/", [doc for doc, _ in chosen], scope_postings.encoded()))
-            if postings is None or postings[0] != len(dept_docs):
-                postings = department_postings(terms)
-                made(ref, postings)
-        site.add(postings)
-    encoded = site.encoded()
-    files["search/fold.json"] = fold_file(encoded)
-    files.update(ScopeIndex.written("search/all/", docs, encoded))
+    parts = []
+    for job in export_plan(docs, wanted, kept):
+        postings = job.postings
+        if job.needs_work:
+            scope_files, postings = export_department(job)
+            files.update(scope_files)
+            if job.postings is None:
+                made(job.ref, postings)
+        assert postings is not None
+        parts.append(postings)
+    files.update(site_scope_files(docs, parts))
     return files
 
 
