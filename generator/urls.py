@@ -74,6 +74,11 @@ ROBOTS = "robots.txt"
 FEED = "feed.xml"
 
 
+def is_download(path: str) -> bool:
+    """A file of a data folder (a department-year's or the site's): an open-data download."""
+    return path.startswith(DATA) or path.rpartition("/")[0].endswith("/data")
+
+
 def data_dir(ref: str, year: int) -> str:
     return f"{disclosure(ref, year)}data/"
 

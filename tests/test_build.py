@@ -123,6 +123,15 @@ def test_text_files_have_precompressed_copies(sample_build):
         assert brotli.decompress((output / (path + ".br")).read_bytes()) == data, path
 
 
+def test_open_data_downloads_have_no_precompressed_copies(sample_build):
+    _, output = sample_build
+    downloads = [p for p in output.rglob("*.json") if p.parent.name == "data"]
+    assert any(p.parent.parent == output for p in downloads) and any(p.parent.parent != output for p in downloads)
+    for path in downloads:
+        assert not path.with_name(path.name + ".gz").exists() and not path.with_name(path.name + ".br").exists(), path
+    assert (output / "search" / "all" / "meta.json.gz").is_file()  # the search index's JSON keeps its copies
+
+
 def test_build_refuses_to_replace_a_folder_it_did_not_write(make_site, tmp_path):
     root = make_site()
     precious = tmp_path / "precious"
