@@ -9,7 +9,16 @@ import pytest
 from generator.cli import main
 from generator.search.documents import site_documents
 from generator.search.engine import search, write_index
-from generator.search.static import ExportCache, export_site, fnv1a, postings
+from generator.search.static import (
+    SCOPE_SHARD_TARGET_BYTES,
+    SHARD_TARGET_BYTES,
+    SITE_SCOPE,
+    ExportCache,
+    ScopeIndex,
+    export_site,
+    fnv1a,
+    postings,
+)
 from generator.search.tokens import is_han, normalize, query_parts, runs, term_positions, tokenize
 from search_acceptance import ACCEPTANCE
 
@@ -118,6 +127,15 @@ def test_static_export_has_a_scope_per_department_year(sample_build):
     assert scopes == {"all", "405001-2026", "731-2025", "569301-2022"}
     meta = json.loads(files["search/731-2025/meta.json"])
     assert meta["docs"] > 26 and meta["shards"] >= 1
+
+
+def test_a_department_year_scope_has_fewer_larger_shards_than_the_site_scope(sample_build):
+    result, _ = sample_build
+    docs = [doc for doc in site_documents(result.site) if doc.scope == "731-2025"]
+    site_scope, department_scope = ScopeIndex(SITE_SCOPE, docs), ScopeIndex("search/731-2025/", docs)
+    assert site_scope.shard_bytes == department_scope.shard_bytes > 2 * SHARD_TARGET_BYTES
+    assert site_scope.shards >= 4 * department_scope.shards
+    assert department_scope.shard_bytes / department_scope.shards <= SCOPE_SHARD_TARGET_BYTES
 
 
 def test_fresh_export_writes_the_same_files_as_the_updatable_indexes(sample_build):

@@ -3,7 +3,8 @@
 For each scope (the whole site, and each department-year) under search/<scope>/:
 
     meta.json        {"docs": D, "shards": N, "per": P}
-    t/<shard>.json   {term: postings} for the terms whose hash falls in the shard; a term
+    t/<shard>.json   {term: postings} for the terms whose hash falls in the shard (N: enough
+                     shards of about 6 KB, 24 KB in a department-year's scope); a term
                      with long postings is stored alone in b/<hash>.json and marked 1 here
     b/<hash>.json    postings of one frequent term
     d/<k>.json       documents k·P … k·P+P−1: [path, kind, title, code, dept, year, budget, summary]
@@ -29,7 +30,12 @@ from generator.search.documents import SearchDoc
 from generator.search.tokens import fold_table, term_positions
 
 FIELDS = ("title", "code", "body")
+SITE_SCOPE = "search/all/"  # the prefix of the whole site's scope
 SHARD_TARGET_BYTES = 6000  # aim for shards of about this size before compression
+# A department-year's scope is queried only once a reader has narrowed the search to that
+# department and year; its shards are fewer and larger (about 6 KB gzip each), which
+# makes a quarter of the files of a large site's department-year scopes.
+SCOPE_SHARD_TARGET_BYTES = 24000
 OWN_FILE_BYTES = 2000  # postings longer than this get a file of their own
 DOCS_PER_SHARD = 8
 MAX_POSITIONS = 48  # per field and document: enough to verify phrases, bounded for size
@@ -154,8 +160,9 @@ class ScopeIndex:
         return self.blocks[term].data()
 
     def _shard_count(self) -> int:
+        target = SHARD_TARGET_BYTES if self.prefix == SITE_SCOPE else SCOPE_SHARD_TARGET_BYTES
         shards = 1
-        while self.shard_bytes / shards > SHARD_TARGET_BYTES:
+        while self.shard_bytes / shards > target:
             shards *= 2
         return shards
 
@@ -441,7 +448,7 @@ def site_scope_files(docs: list[SearchDoc], parts: Iterable[DepartmentPostings])
         site.add(postings)
     encoded = site.encoded()
     files = {"search/fold.json": fold_file(encoded)}
-    files.update(ScopeIndex.written("search/all/", docs, encoded))
+    files.update(ScopeIndex.written(SITE_SCOPE, docs, encoded))
     return files
 
 
