@@ -267,7 +267,7 @@ def _load_site(root: Path, report: Report, cache: BuildCache | None, drafts: boo
     listing = None
     if cache is None and site_file_path(Path(root), config).is_file():
         listing = content_listing(Path(root))
-        if records is None and not worth_workers(listing):
+        if records is None and not worth_workers(len(listing)):
             listing = None  # small, and nothing kept to reuse: the one-process path
     if listing is not None:
         attempt = Report()
@@ -518,8 +518,8 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
         site_wide = part is None or part.site_wide
         plan = []
         if cache is None and site_wide:
-            wanted = (lambda scope: True) if part is None else functools.partial(_owns_scope, part)
-            plan = export_plan(docs, wanted, postings.kept() if postings is not None else {})
+            wanted = None if part is None else functools.partial(_owns_scope, part)
+            plan = export_plan(docs, wanted, postings.kept() if postings is not None else None)
         rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup, plan)
         try:
             if cache is not None:  # the dev server: its kept scopes updated in place

@@ -23,7 +23,7 @@ from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.drafts import blocking_errors, draft_folders
-from generator.loader import content_listing, read_file, readable, site_file_path
+from generator.loader import read_file, readable, site_file_path
 from generator.messages import current_language, set_language
 from generator.model import Site, SiteConfig
 from generator.parallel import usable_cores, worker_pool
@@ -33,16 +33,9 @@ PARALLEL_LOAD_FROM = 2000  # content files; below this, more processes cost more
 RUNS_PER_WORKER = 4  # several runs each, so that a worker with heavy departments is not last alone
 
 
-def can_load_in_parallel(root: Path, config: Path | None = None) -> list | None:
-    """The content listing, when the portal is large enough and there are cores to use."""
-    if not site_file_path(root, config).is_file() or usable_cores() < 2:
-        return None
-    listing = content_listing(root)
-    return listing if worth_workers(listing) else None
-
-
-def worth_workers(listing: list) -> bool:
-    return usable_cores() >= 2 and len(listing) >= PARALLEL_LOAD_FROM
+def worth_workers(files: int) -> bool:
+    """Whether loading this many content files on workers saves more than it costs."""
+    return usable_cores() >= 2 and files >= PARALLEL_LOAD_FROM
 
 
 def _department_of(path: str, root: str) -> str:
@@ -107,10 +100,9 @@ def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records
 
 def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, keys: list) -> list[tuple]:
     """The loads of `groups`, on every core when they are many files."""
-    files = sum(len(group) for group in groups)
-    workers = usable_cores()
-    if files < PARALLEL_LOAD_FROM or workers < 2 or len(groups) < 2:
+    if len(groups) < 2 or not worth_workers(sum(len(group) for group in groups)):
         return _load_groups(root, groups, config, records, keys)
+    workers = usable_cores()
     tasks = [(root, groups[start:end], config, current_language(), records, keys[start:end])
              for start, end in _group_runs(groups, workers * RUNS_PER_WORKER)]
     return _load_on_workers(tasks, workers)

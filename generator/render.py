@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,6 +275,15 @@ def _stage(files) -> list[tuple[str, Receipt]]:
     return [(path, stager.put(path, data)) for path, data in files]
 
 
+def _in_order(jobs: list[DepartmentExport], export: Callable[[DepartmentExport], DepartmentPostings]
+              ) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
+    """Each department's part of the export with its postings: kept, or from `export`."""
+    for job in jobs:
+        postings = export(job) if job.needs_work else job.postings
+        assert postings is not None  # needs_work whenever none were kept
+        yield job, postings
+
+
 STAGE_CHUNK = 500  # files of the site's search scope staged per worker task
 
 
@@ -306,15 +315,14 @@ class ParallelRender:
         """Every department's postings in the site scope, in order, as its export ends (its
         scopes' files recorded in the writer)."""
         futures = iter(self.exports)
-        for job in self.jobs:
-            if not job.needs_work:
-                assert job.postings is not None
-                yield job, job.postings
-                continue
+
+        def collected(job: DepartmentExport) -> DepartmentPostings:
             receipts, postings = next(futures).result()
             for path, receipt in receipts:
                 self.writer.record(path, receipt)
-            yield job, postings
+            return postings
+
+        return _in_order(self.jobs, collected)
 
     def stage(self, files: dict[str, bytes]) -> None:
         """Stage these files on the workers (recorded at collect())."""
@@ -362,14 +370,12 @@ class SerialRender:
         self.jobs = exports or []
 
     def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
-        for job in self.jobs:
-            if not job.needs_work:
-                assert job.postings is not None
-                yield job, job.postings
-                continue
+        def made_here(job: DepartmentExport) -> DepartmentPostings:
             files, postings = export_department(job)
             self.stage(files)
-            yield job, postings
+            return postings
+
+        return _in_order(self.jobs, made_here)
 
     def stage(self, files: dict[str, bytes]) -> None:
         for path, data in files.items():

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import generator.load_parallel as load_parallel
+from generator.loader import content_listing
 from generator.build import load_site
 from generator.diagnostics import Report
 from generator.parallel import START_METHOD_VARIABLE, usable_cores
@@ -35,16 +36,16 @@ def test_parallel_load_equals_one_process(source, method, tmp_path, monkeypatch)
     if usable_cores() < 2:
         pytest.fail("this machine has one core: the parallel path cannot be tested")
     expected_site, expected = _load(root, monkeypatch, 10**9)
-    assert load_parallel.can_load_in_parallel(root) is None
+    assert not load_parallel.worth_workers(len(content_listing(root)))
     site, report = _load(root, monkeypatch, 1)
-    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert load_parallel.worth_workers(len(content_listing(root))), "the parallel path was not taken"
     assert site == expected_site
     assert expected.diagnostics or source == ROOT  # each invalid portal has something to report
     assert [d.format() for d in report.sorted()] == [d.format() for d in expected.sorted()]
 
 
 def test_each_department_is_a_run_of_its_own(tmp_path):
-    listing = load_parallel.content_listing(ROOT)
+    listing = content_listing(ROOT)
     groups = load_parallel._groups(listing, ROOT)
     assert [item for group in groups for item in group] == listing
     folders = [load_parallel._department_of(group[0][0], str(ROOT)) for group in groups]
@@ -66,7 +67,7 @@ def test_parallel_load_of_a_draft_equals_one_process(tmp_path, monkeypatch):
     project.write_text(text.replace("  level2: 数量指标\n", "  level2:\n", 1), encoding="utf-8")  # a blank the schema reports
     expected_site, expected = _load(root, monkeypatch, 10**9)
     site, report = _load(root, monkeypatch, 1)
-    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert load_parallel.worth_workers(len(content_listing(root))), "the parallel path was not taken"
     assert site == expected_site
     assert {d.rule for d in expected.errors} == {"project.funds-sum"}
     assert [d.format() for d in report.sorted()] == [d.format() for d in expected.sorted()]

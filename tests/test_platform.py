@@ -15,6 +15,7 @@ import time
 import pytest
 
 from conftest import ROOT, copy_portal, tiny_content, write_yaml
+from generator.loader import content_listing
 from generator import load_parallel, parallel, render
 from generator.build import build
 
@@ -70,7 +71,7 @@ def test_without_fork_the_build_spawns_its_workers_and_is_the_same(without_fork,
     monkeypatch.setattr(load_parallel, "usable_cores", lambda: 2)  # as on any machine with two cores
     monkeypatch.setattr(render, "worker_count", lambda pages: 2)
     assert parallel.start_method() == "spawn"
-    assert load_parallel.can_load_in_parallel(ROOT) is not None
+    assert load_parallel.worth_workers(len(content_listing(ROOT)))
     build(ROOT, tmp_path / "site")
     assert digest_tree(tmp_path / "site") == digest_tree(sample_build[1])
 

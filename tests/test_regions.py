@@ -12,6 +12,7 @@ import re
 import pytest
 
 from conftest import tiny_content
+from generator.loader import content_listing
 from generator.build import BuildCache, build, load_site
 from generator.diagnostics import Report
 from generator.load_parallel import _department_of
@@ -344,7 +345,7 @@ def test_a_parallel_load_of_a_region_portal_equals_one_process(make_site, monkey
         monkeypatch.setattr(load_parallel, "PARALLEL_LOAD_FROM", threshold)
         report = Report()
         results.append((load_site(root, report), [d.format() for d in report.sorted()]))
-    assert load_parallel.can_load_in_parallel(root) is not None, "the parallel path was not taken"
+    assert load_parallel.worth_workers(len(content_listing(root))), "the parallel path was not taken"
     assert results[0] == results[1]
     assert bool(results[0][1]) == broken
 

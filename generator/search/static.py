@@ -338,50 +338,42 @@ def department_postings(terms: list[dict[str, str]]) -> DepartmentPostings:
     return len(terms), first
 
 
-def joined_postings(parts: list[DepartmentPostings]) -> DepartmentPostings:
-    """Runs of documents' postings, one after the other, as the postings of them all."""
-    if len(parts) == 1:
-        return parts[0]
-    joined: dict[str, tuple[int, int, str]] = {}
-    offset = 0
-    for count, terms in parts:
-        for term, (first, final, rest) in terms.items():
-            before = joined.get(term)
-            if before is None:
-                joined[term] = (offset + first, offset + final, rest)
-            else:
-                joined[term] = (before[0], offset + final, f"{before[2]},[{offset + first - before[1]}{rest}")
-        offset += count
-    return offset, joined
+class _Joined:
+    """Runs of documents' postings joined one after the other (each numbered from 0, the
+    next run's numbers after the last's), as postings of them all or encoded. A term's rows
+    are kept as pieces until they are closed: appending to one long string would copy it
+    again at every run."""
 
-
-def encoded_postings(postings: DepartmentPostings) -> dict[str, bytes]:
-    """term → [[doc gap, title, code, body], …] as compact JSON, from postings numbered from 0."""
-    return {term: f"[[{first}{rest}]".encode("ascii") for term, (first, _, rest) in postings[1].items()}
-
-
-class _SitePostings:
-    """The site scope's postings joined from departments' postings, in document order."""
-
-    def __init__(self):
-        self.rows: dict[str, list[str]] = {}
+    def __init__(self, parts: Iterable[DepartmentPostings]):
+        self.first: dict[str, int] = {}
         self.last: dict[str, int] = {}
-        self.offset = 0
+        self.pieces: dict[str, list[str]] = {}
+        self.count = 0
+        for part in parts:
+            self._add(part)
 
-    def add(self, postings: DepartmentPostings) -> None:
-        rows, last, offset = self.rows, self.last, self.offset
+    def _add(self, postings: DepartmentPostings) -> None:
+        first, last, pieces, offset = self.first, self.last, self.pieces, self.count
         count, terms = postings
-        for term, (first, final, rest) in terms.items():
+        for term, (start, final, rest) in terms.items():
             previous = last.get(term)
             if previous is None:
-                rows[term] = [f"[[{offset + first}{rest}"]
+                first[term] = offset + start
+                pieces[term] = [rest]
             else:
-                rows[term].append(f",[{offset + first - previous}{rest}")
+                pieces[term].append(f",[{offset + start - previous}{rest}")
             last[term] = offset + final
-        self.offset += count
+        self.count += count
+
+    def postings(self) -> DepartmentPostings:
+        """The runs' postings as one run's; the pieces are let go one by one."""
+        return self.count, {term: (self.first[term], self.last[term], "".join(self.pieces.pop(term)))
+                            for term in list(self.pieces)}
 
     def encoded(self) -> dict[str, bytes]:
-        return {term: ("".join(self.rows.pop(term)) + "]").encode("ascii") for term in list(self.rows)}
+        """term → [[doc gap, title, code, body], …] as compact JSON; the pieces are let go one by one."""
+        return {term: f"[[{self.first[term]}{''.join(self.pieces.pop(term))}]".encode("ascii")
+                for term in list(self.pieces)}
 
 
 @dataclass(frozen=True)
@@ -400,14 +392,16 @@ class DepartmentExport:
         return self.postings is None or bool(self.scopes)
 
 
-def export_plan(docs: list[SearchDoc], wanted: Callable[[str], bool],
-                kept: dict[str, DepartmentPostings]) -> list[DepartmentExport]:
-    """Every department's part of a fresh export, in the order of the site's documents;
-    kept postings that do not count the department's documents are not used."""
+def export_plan(docs: list[SearchDoc], wanted: Callable[[str], bool] | None = None,
+                kept: dict[str, DepartmentPostings] | None = None) -> list[DepartmentExport]:
+    """Every department's part of a fresh export, in the order of the site's documents:
+    the scopes `wanted` says yes to (None: all), and the postings `kept` for it (by ref)
+    unless they do not count the department's documents."""
     plan = []
     for ref, dept_docs in _by_department(docs):
-        scopes = tuple(scope for scope in dict.fromkeys(doc.scope for doc in dept_docs) if scope and wanted(scope))
-        postings = kept.get(ref)
+        scopes = tuple(scope for scope in dict.fromkeys(doc.scope for doc in dept_docs)
+                       if scope and (wanted is None or wanted(scope)))
+        postings = (kept or {}).get(ref)
         if postings is not None and postings[0] != len(dept_docs):
             postings = None
         plan.append(DepartmentExport(ref, tuple(dept_docs), scopes, postings))
@@ -434,19 +428,15 @@ def export_department(job: DepartmentExport) -> tuple[dict[str, bytes], Departme
     for scope in job.scopes:
         mine = [(run, postings) for run_scope, run, postings in runs if run_scope == scope]
         scope_docs = [doc for run, _ in mine for doc in run]
-        encoded = encoded_postings(joined_postings([postings for _, postings in mine]))
-        files.update(ScopeIndex.written(f"search/{scope}/", scope_docs, encoded))
-    postings = job.postings if job.postings is not None else joined_postings([postings for _, _, postings in runs])
+        files.update(ScopeIndex.written(f"search/{scope}/", scope_docs, _Joined(p for _, p in mine).encoded()))
+    postings = job.postings if job.postings is not None else _Joined(p for _, _, p in runs).postings()
     return files, postings
 
 
 def site_scope_files(docs: list[SearchDoc], parts: Iterable[DepartmentPostings]) -> dict[str, bytes]:
     """The site scope's files (search/all/) and fold.json, from every department's postings
     in the order of the site's documents."""
-    site = _SitePostings()
-    for postings in parts:
-        site.add(postings)
-    encoded = site.encoded()
+    encoded = _Joined(parts).encoded()
     files = {"search/fold.json": fold_file(encoded)}
     files.update(ScopeIndex.written(SITE_SCOPE, docs, encoded))
     return files
@@ -462,23 +452,15 @@ def _by_department(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
     return runs
 
 
-def _export_fresh(docs: list[SearchDoc], wanted: Callable[[str], bool], kept: dict[str, DepartmentPostings],
-                  made: Callable[[str, DepartmentPostings], None]) -> dict[str, bytes]:
-    """The export without a cache (a command-line build), in this process: each department
-    whose postings were not `kept`, or that has a scope `wanted`, is exported (and its new
-    postings handed to `made`); the site scope is joined from all the departments'
-    postings. Nothing is kept per document, so memory follows the size of the index, not
-    of the documents. (build's parallel path runs the same steps on its workers.)"""
+def _export_fresh(docs: list[SearchDoc]) -> dict[str, bytes]:
+    """The export without a cache, in this process: every department exported, the site
+    scope joined from their postings (build runs the same steps on its workers). Nothing is
+    kept per document, so memory follows the size of the index, not of the documents."""
     files: dict[str, bytes] = {}
     parts = []
-    for job in export_plan(docs, wanted, kept):
-        postings = job.postings
-        if job.needs_work:
-            scope_files, postings = export_department(job)
-            files.update(scope_files)
-            if job.postings is None:
-                made(job.ref, postings)
-        assert postings is not None
+    for job in export_plan(docs):
+        scope_files, postings = export_department(job)
+        files.update(scope_files)
         parts.append(postings)
     files.update(site_scope_files(docs, parts))
     return files
@@ -492,18 +474,13 @@ def fold_file(terms) -> bytes:
     return _dump({"pairs": pairs})
 
 
-def export_site(docs: list[SearchDoc], cache: ExportCache | None = None,
-                wanted: Callable[[str], bool] | None = None, kept: dict[str, DepartmentPostings] | None = None,
-                made: Callable[[str, DepartmentPostings], None] | None = None) -> dict[str, bytes]:
+def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict[str, bytes]:
     """The whole site's index under search/all/, and each department-year's under search/<dept>-<year>/.
 
     With a cache (the dev server), each scope's index is kept and updated in place;
-    without one, the files are made in one pass that keeps nothing per document, and only
-    the department-year scopes `wanted` says yes to (the others are in the output already);
-    `kept` are departments' postings from an earlier build of the very same documents (by
-    ref), and `made` is given those made here, to keep."""
+    without one, the files are made in one pass that keeps nothing per document."""
     if cache is None:
-        return _export_fresh(docs, wanted or (lambda scope: True), kept or {}, made or (lambda ref, postings: None))
+        return _export_fresh(docs)
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
