@@ -309,14 +309,28 @@ def listen(host: str, port: int):
         return None
 
 
-def _stop_on_terminate() -> None:
-    """SIGTERM (and Ctrl+Break on Windows) stop the server as Ctrl+C does, so that the
-    temporary output folder is removed on the way out."""
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGBREAK")
+
+
+def _stop_on_signals() -> None:
+    """Ctrl+C, SIGTERM (and Ctrl+Break on Windows) stop the server, so that the temporary
+    output folder is removed on the way out. SIGINT is set too: a server started as a
+    background job of a script inherits it ignored, and would then outlive every Ctrl+C
+    and `kill -INT` and leave its folder behind (Hugo's server does the same)."""
+    _set_stop_signals(signal.default_int_handler)
+
+
+def _ignore_stop_signals() -> None:
+    """While the server cleans up, a second Ctrl+C must not cut the removal short."""
+    _set_stop_signals(signal.SIG_IGN)
+
+
+def _set_stop_signals(handler) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
-    for name in ("SIGTERM", "SIGBREAK"):
+    for name in STOP_SIGNALS:
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.default_int_handler)
+            signal.signal(getattr(signal, name), handler)
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str = "", config: Path | None = None,
@@ -330,7 +344,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str =
         return 1
     port = sockets[0].getsockname()[1]  # the one chosen, when asked for port 0
     shown_host = f"[{host}]" if ":" in host else host
-    _stop_on_terminate()
+    _stop_on_signals()
     site = DevSite(root, f"http://{shown_host}:{port}", base_url, config, verbosity)
     housekeeping = None
     try:
@@ -356,11 +370,12 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str =
     except KeyboardInterrupt:
         pass
     finally:
-        if housekeeping is not None:
-            housekeeping.stop()
+        _ignore_stop_signals()
         for sock in sockets:
             sock.close()
         site.close()
+        if housekeeping is not None:
+            housekeeping.stop()
     return 0
 
 

@@ -40,15 +40,20 @@ def write_portal(root: Path) -> Path:
 class Server:
     """A `disclose serve` process with its own temp folder, and HTTP requests to it."""
 
-    def __init__(self, root: Path, tmp: Path, *options: str, port: int | None = None, env: dict | None = None):
+    def __init__(self, root: Path, tmp: Path, *options: str, port: int | None = None, env: dict | None = None,
+                 sigint_ignored: bool = False):
         self.port = port or free_port()
         self.temp = tmp / "temp"
         self.temp.mkdir(exist_ok=True)
         environment = dict(os.environ, TMPDIR=str(self.temp), TEMP=str(self.temp), TMP=str(self.temp),
                            PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env or {}))
         self.log = tmp / "serve.log"
+        command = [sys.executable, "-m", "generator", "serve", "--source", str(root), "--port", str(self.port), *options]
+        if sigint_ignored:  # as a script's background job starts: Ctrl+C ignored, kept so across exec
+            command = [sys.executable, "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                       "os.execv(sys.executable, sys.argv[1:])", *command]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--source", str(root), "--port", str(self.port), *options],
+            command,
             stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=environment,
         )
 
@@ -284,9 +289,18 @@ def test_a_deleted_output_folder_is_built_again(fresh):
 def test_stopping_removes_the_temporary_folder(fresh, how):
     server = fresh().wait_until_up()
     assert len(server.serve_folders()) == 1
-    server.stop(how)
+    assert server.stop(how) == 0, server.output()
     assert server.serve_folders() == []
     assert "Traceback" not in server.output()
+
+
+def test_ctrl_c_stops_a_server_started_with_it_ignored(fresh):
+    """A server started from a script in the background inherits SIGINT ignored; an
+    explicit interrupt still stops it and removes its folder."""
+    server = fresh(sigint_ignored=True).wait_until_up()
+    assert len(server.serve_folders()) == 1
+    assert server.stop(signal.SIGINT) == 0, server.output()
+    assert server.serve_folders() == []
 
 
 def test_a_port_in_use_is_refused_before_building(fresh):
