@@ -118,6 +118,7 @@ class DevSite:
         self.status = Status()
         self.base_path = "/"
         self.built = False  # a build has succeeded: the output folder should be there
+        self.building = False  # a build is running (a stop signal then interrupts it)
         self.last_snapshot: dict | None = None
         self.lock = threading.RLock()
         self.on_rebuilt = lambda: None  # the server reloads the browsers
@@ -185,6 +186,7 @@ class DevSite:
                 self.last_snapshot = current
             self.base_path = self._read_base_path()
             started = time.perf_counter()
+            self.building = True
             try:
                 result = build(self.root, self.output, cache=self.cache, base_url=self.address + self.base_path,
                                drafts=True,  # the dev server shows drafts, each page marked
@@ -192,6 +194,8 @@ class DevSite:
             except BuildFailed as failed:
                 self._failed(failed, time.perf_counter() - started)
                 return True
+            finally:
+                self.building = False
             self.built = True
             self.status = Status(True, self.status.generation + 1, [], list(result.rendered),
                                  time.perf_counter() - started, [[step, round(seconds, 4)] for step, seconds in result.timings],
@@ -314,10 +318,25 @@ STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGBREAK")
 
 def _stop_on_signals() -> None:
     """Ctrl+C, SIGTERM (and Ctrl+Break on Windows) stop the server, so that the temporary
-    output folder is removed on the way out. SIGINT is set too: a server started as a
+    output folder is removed on the way out; until it serves, by KeyboardInterrupt (the
+    first build can be long). SIGINT is set too: a server started as a
     background job of a script inherits it ignored, and would then outlive every Ctrl+C
     and `kill -INT` and leave its folder behind (Hugo's server does the same)."""
     _set_stop_signals(signal.default_int_handler)
+
+
+def _stop_loop_on_signals(loop, site: DevSite) -> None:
+    """Once serving, a stop signal asks the loop to stop instead of raising KeyboardInterrupt
+    wherever the main thread happens to be: raised inside a weakref callback or a __del__,
+    that exception is printed and dropped, and the server would run on. During a rebuild,
+    which can be long, it interrupts the build as before."""
+    wake = loop.asyncio_loop.call_soon_threadsafe  # wakes a loop that waits in select()
+
+    def stop(signum, frame) -> None:
+        if site.building:
+            raise KeyboardInterrupt
+        wake(loop.stop)
+    _set_stop_signals(stop)
 
 
 def _ignore_stop_signals() -> None:
@@ -366,6 +385,7 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, base_url: str =
                                                    watch=message("serve.watch_polling") if watcher.polling else message("serve.watch_native"))))
         if open_browser:
             loop.add_callback(lambda: threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start())
+        _stop_loop_on_signals(loop, site)
         loop.start()
     except KeyboardInterrupt:
         pass
