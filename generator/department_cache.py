@@ -8,10 +8,14 @@ content files gave (a department's folder; or the files between departments, suc
 region.yaml): the department heads, disclosures and regions found, the structure
 diagnostics and the budget rules' diagnostics.
 
-- Keyed by the run's files (path, size, modification and change times, inode; and the
-  content of a file changed within TRUST_AFTER_NS of the build, whose time stamp a second
-  change could share, as git's index does), the site configuration, the language of the
-  messages, and the bytes of the generator (its code, built-in theme and strings).
+- Keyed by the run's files' paths and contents (`content_key`), the site configuration,
+  the language of the messages, and the bytes of the generator (its code, built-in theme
+  and strings). The content is read only when the stat is unknown: `loads/keys.json`
+  maps the key of the run's stat (path, size, modification and change times, inode) to
+  its content key, as git's index does. A run with a file changed within TRUST_AFTER_NS
+  of the build, whose time stamp a second change could share, gets no entry; so do runs
+  whose files a checkout or a copy touched without changing them: they are read and
+  hashed once, and their records still match.
 - A record is read with an unpickler that can make nothing but the model's own plain
   data classes and Decimal (`_ModelUnpickler`), so a planted file cannot run code; a
   record that does not unpickle to the expected shape is a miss. Written to a temporary
@@ -25,9 +29,10 @@ unpickler that makes nothing else, and checked for that shape; the records of
 departments the build no longer has are removed after it.
 
 Every pickled record is stored after the sha256 of its bytes, so a damaged one is a
-miss. A record is trusted as far as its key: one copied from another checkout never
-matches (the stat of the files differs), and forging one means writing inside the
-project, which can change the sources as well.
+miss. A record is trusted as far as its key: a load record names the absolute paths and
+the bytes of its files, so one copied from a checkout elsewhere never matches, and
+forging a record or an entry of keys.json means writing inside the project, which can
+change the sources as well.
 
 **Departments** (`.disclose-cache/departments/<output key>.json`), for the output the
 record was written for: each department's key, and the files the build made for it (its
@@ -91,17 +96,51 @@ def loading_key(settings: SiteConfig, generator: str) -> str:
     return hashlib.sha256(f"{FORMAT}\0{generator}\0{settings!r}\0{current_language()}".encode()).hexdigest()
 
 
-def files_key(shared: str, files: list[tuple[str, os.stat_result]], now_ns: int) -> str:
-    """The key of one run of content files: their stat, and the content of a recent one."""
-    digest = hashlib.sha256(shared.encode())
+def stat_key(shared: str, files: list[tuple[str, os.stat_result]], now_ns: int) -> str | None:
+    """The key of one run of content files by their stat; None when one changed so
+    recently that a second change could leave its stat as it is."""
+    digest = hashlib.sha256(f"stat\0{shared}".encode())
     for path, info in files:
-        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}".encode())
         if max(info.st_mtime_ns, info.st_ctime_ns) > now_ns - TRUST_AFTER_NS:
-            try:
-                digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-            except OSError:
-                digest.update(b"\0unreadable")
+            return None
+        digest.update(f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}".encode())
     return digest.hexdigest()
+
+
+def content_key(shared: str, contents: list[tuple[str, bytes]]) -> str:
+    """The key of one run of content files by their paths and bytes: its load record's name."""
+    digest = hashlib.sha256(f"content\0{shared}".encode())
+    for path, data in contents:
+        digest.update(f"\0{path}\0{len(data)}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+class KeyIndex:
+    """`loads/keys.json`: the content key of each run by the key of its stat. Read as
+    untrusted input: anything but a map of hex keys to hex keys counts as empty."""
+
+    def __init__(self, records: Records):
+        self.path = records.folder / "keys.json"
+
+    def read(self) -> dict[str, str]:
+        try:
+            found = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not (isinstance(found, dict) and all(_is_key(k) and _is_key(v) for k, v in found.items())):
+            return {}
+        return found
+
+    def write(self, keys: dict[str, str]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _is_key(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
 _MODEL_MODULES = {module.__name__: module for module in (model, diagnostics, indicators, tables)}
@@ -155,6 +194,9 @@ class Records:
         except OSError:
             return None
         return data[32:] if hashlib.sha256(data[32:]).digest() == data[:32] else None
+
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
 
     def put(self, key: str, data: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from generator.assemble import assemble_content, make_departments
 from generator.checks import run_checks
 from generator.diagnostics import Report
 from generator.drafts import blocking_errors, draft_folders
-from generator.loader import read_file, readable, site_file_path
+from generator.loader import read_file, readable, site_file_path, source_file
 from generator.messages import current_language, set_language
 from generator.model import Site, SiteConfig
 from generator.parallel import usable_cores, worker_pool
@@ -63,11 +63,14 @@ def _groups(listing: list, root: Path) -> list[list]:
     return groups
 
 
-def _load_group(root: Path, group: list, config: SiteConfig) -> tuple:
+def _load_group(root: Path, group: list, config: SiteConfig, data: list[bytes] | None = None) -> tuple:
     """Read, assemble and check one run of content files: (heads, disclosures, regions,
-    structure diagnostics, budget rules' diagnostics)."""
+    structure diagnostics, budget rules' diagnostics). `data`: their bytes, when read already."""
     report = Report()
-    content = [read_file(root, path) for path, _ in group]
+    if data is None:
+        content = [read_file(root, path) for path, _ in group]
+    else:
+        content = [source_file(root, path, raw) for (path, _), raw in zip(group, data)]
     heads, disclosures, regions = assemble_content(content, report)
     found = []
     folders = draft_folders(d for items in disclosures.values() for d in items)
@@ -78,32 +81,41 @@ def _load_group(root: Path, group: list, config: SiteConfig) -> tuple:
 
 
 def _load_groups(root: Path, groups: list[list], config: SiteConfig, records: department_cache.Records | None,
-                 keys: list) -> list[tuple]:
-    """Each run's load, kept in `records` under its key."""
-    results = []
-    for group, key in zip(groups, keys):
-        result = _load_group(root, group, config)
-        if records is not None and key is not None:
-            records.put(key, department_cache.pickle_load(result))
-        results.append(result)
+                 shared: str | None) -> list[tuple[str | None, tuple | None]]:
+    """Each run's content key and load; with `records`, the key is made from the bytes read,
+    a run with a record under it is not loaded here (None: the caller reads the record),
+    and a run loaded is kept under it."""
+    results: list[tuple[str | None, tuple | None]] = []
+    for group in groups:
+        if records is None or shared is None:
+            results.append((None, _load_group(root, group, config)))
+            continue
+        data = [Path(path).read_bytes() for path, _ in group]
+        key = department_cache.content_key(shared, [(path, raw) for (path, _), raw in zip(group, data)])
+        if records.has(key):
+            results.append((key, None))
+            continue
+        result = _load_group(root, group, config, data)
+        records.put(key, department_cache.pickle_load(result))
+        results.append((key, result))
     return results
 
 
-def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records | None, list]) -> list[tuple]:
+def _load_task(task: tuple[Path, list, SiteConfig, str, department_cache.Records | None, str | None]) -> list[tuple]:
     """Some runs, in a worker, from their explicit inputs (the project root, the runs' part
     of the listing, the site configuration, the messages' language, where to keep the
-    records and under which keys)."""
-    root, groups, config, language, records, keys = task
+    records and what their keys share)."""
+    root, groups, config, language, records, shared = task
     set_language(language)
-    return _load_groups(root, groups, config, records, keys)
+    return _load_groups(root, groups, config, records, shared)
 
 
-def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, keys: list) -> list[tuple]:
-    """The loads of `groups`, on every core when they are many files."""
+def _load_missing(root: Path, groups: list[list], config: SiteConfig, records, shared: str | None) -> list[tuple]:
+    """The content keys and loads of `groups`, on every core when they are many files."""
     if len(groups) < 2 or not worth_workers(sum(len(group) for group in groups)):
-        return _load_groups(root, groups, config, records, keys)
+        return _load_groups(root, groups, config, records, shared)
     workers = usable_cores()
-    tasks = [(root, groups[start:end], config, current_language(), records, keys[start:end])
+    tasks = [(root, groups[start:end], config, current_language(), records, shared)
              for start, end in _group_runs(groups, workers * RUNS_PER_WORKER)]
     return _load_on_workers(tasks, workers)
 
@@ -152,23 +164,37 @@ def load_departments(root: Path, listing: list, report: Report, config: Path | N
     if settings is None:
         return Loaded(None, [], {})
     groups = _groups(listing, root)
-    keys: list = [None] * len(groups)
-    found: list = [None] * len(groups)
+    shared = department_cache.loading_key(settings, department_cache.generator_digest()) if records is not None else None
+    stats, keys, found = _known_loads(records, shared, groups)
+    missing = [i for i, result in enumerate(found) if result is None]
+    for i, (key, result) in zip(missing, _load_missing(root, [groups[i] for i in missing], settings, records, shared)):
+        keys[i] = key
+        found[i] = result if result is not None else _recorded(records, key)
+    again = [i for i, result in enumerate(found) if result is None]  # its record is damaged, or not a load
+    for i, (_, result) in zip(again, _load_missing(root, [groups[i] for i in again], settings, None, None)):
+        found[i] = result
+        if records is not None and keys[i] is not None:
+            records.put(keys[i], department_cache.pickle_load(result))
     if records is not None:
-        shared = department_cache.loading_key(settings, department_cache.generator_digest())
-        now = time.time_ns()
-        keys = [department_cache.files_key(shared, group, now) for group in groups]
-        found = [_recorded(records, key) for key in keys]
-        records.keep_only(set(keys))
-    missing = [index for index, result in enumerate(found) if result is None]
-    fresh = _load_missing(root, [groups[i] for i in missing], settings, records, [keys[i] for i in missing])
-    for index, result in zip(missing, fresh):
-        found[index] = result
+        records.keep_only({key for key in keys if key is not None})
+        department_cache.KeyIndex(records).write({stat: key for stat, key in zip(stats, keys) if stat and key})
     return _merge(settings, found, keys, report)
 
 
-def _recorded(records: department_cache.Records, key: str) -> tuple | None:
-    data = records.get(key)
+def _known_loads(records: department_cache.Records | None, shared: str | None, groups: list[list]) -> tuple[list, list, list]:
+    """Each run's stat key, its content key when the index knows that stat, and the load
+    recorded under it (None for each that is not known)."""
+    if records is None or shared is None:
+        return [None] * len(groups), [None] * len(groups), [None] * len(groups)
+    index = department_cache.KeyIndex(records).read()
+    now = time.time_ns()
+    stats = [department_cache.stat_key(shared, group, now) for group in groups]
+    keys = [index.get(stat) if stat is not None else None for stat in stats]
+    return stats, keys, [_recorded(records, key) for key in keys]
+
+
+def _recorded(records: department_cache.Records | None, key: str | None) -> tuple | None:
+    data = records.get(key) if records is not None and key is not None else None
     return None if data is None else department_cache.unpickle_load(data)
 
 

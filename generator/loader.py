@@ -42,8 +42,12 @@ class Sources:
 
 
 def _read(root: Path, path: Path) -> SourceFile:
-    relative = shown_path(root, path)
-    data = path.read_bytes()
+    return source_file(root, str(path), path.read_bytes())
+
+
+def source_file(root: Path, path: str, data: bytes) -> SourceFile:
+    """A file whose bytes were read already."""
+    relative = shown_path(Path(root), Path(path))
     try:
         return SourceFile(relative, data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:

@@ -28,9 +28,9 @@ def loaded_runs(monkeypatch):
     folders: list[str] = []
     real = load_parallel._load_group
 
-    def load_group(root, group, config):
+    def load_group(root, group, config, *rest):
         folders.append(load_parallel._department_of(group[0][0], str(root)))
-        return real(root, group, config)
+        return real(root, group, config, *rest)
 
     monkeypatch.setattr(load_parallel, "_load_group", load_group)
     return folders
@@ -72,7 +72,8 @@ def test_only_the_edited_department_is_read_again(sample_copy, tmp_path, loaded_
 
 def test_a_file_changed_within_its_time_stamp_is_recognised_by_content(tmp_path):
     """The same size, times and inode (a second change within one tick of a coarse clock):
-    a file that recent is recognised by its content; an older one by its stat alone."""
+    a file that recent has no stat key, so it is read and known by its content; an older
+    one has a stat key, which the content does not change."""
     path = tmp_path / "p.yaml"
     path.write_text("name: 一\n", encoding="utf-8")
     now = 10**18
@@ -80,15 +81,52 @@ def test_a_file_changed_within_its_time_stamp_is_recognised_by_content(tmp_path)
     def stat(changed_ns: int) -> os.stat_result:  # mode, ino, dev, nlink, uid, gid, size, 3 times in s, in float, in ns
         return os.stat_result((0o100644, 7, 1, 1, 0, 0, path.stat().st_size, 0, 0, 0, 0.0, 0.0, 0.0, 0, changed_ns, changed_ns))
 
-    def key(info):
-        return department_cache.files_key("shared", [(str(path), info)], now)
-
     recent, old = stat(now - 10**9), stat(now - 10**10)
     assert (recent.st_mtime_ns, recent.st_ctime_ns) == (now - 10**9, now - 10**9)
-    before_recent, before_old = key(recent), key(old)
+    assert department_cache.stat_key("shared", [(str(path), recent)], now) is None
+    before_old = department_cache.stat_key("shared", [(str(path), old)], now)
+    before_content = department_cache.content_key("shared", [(str(path), path.read_bytes())])
     path.write_text("name: 二\n", encoding="utf-8")
-    assert key(recent) != before_recent
-    assert key(old) == before_old  # not read: trusted by its stat
+    assert department_cache.stat_key("shared", [(str(path), old)], now) == before_old  # not read: trusted by its stat
+    assert department_cache.content_key("shared", [(str(path), path.read_bytes())]) != before_content
+
+
+def test_a_checkout_that_touches_unchanged_files_reads_them_but_loads_none(sample_copy, loaded_runs, monkeypatch):
+    """Files rewritten with the same bytes (a branch switched and back): their stat is new,
+    so they are read and hashed, and their loads are taken from the records all the same;
+    after that build, the stat is known again and they are not even read."""
+    monkeypatch.setattr(department_cache, "TRUST_AFTER_NS", 0)  # a copy this fresh would be too recent to index
+    _, expected, keys = _load(sample_copy, _records(sample_copy))
+    index = department_cache.KeyIndex(_records(sample_copy)).read()
+    assert index and set(index.values()) == set(keys.values())
+    for path in (sample_copy / "content").rglob("*.yaml"):
+        path.write_bytes(path.read_bytes())
+    loaded_runs.clear()
+    reads = _count_reads(sample_copy)
+    _, found, again = _load(sample_copy, _records(sample_copy))
+    assert loaded_runs == [] and found == expected and again == keys
+    assert reads() > 0, "the touched files were not read"
+    reads = _count_reads(sample_copy)
+    _load(sample_copy, _records(sample_copy))
+    assert loaded_runs == [] and reads() == 0, "files known by their stat were read"
+
+
+def _count_reads(root: Path):
+    """How many content files are read as bytes from now on."""
+    real, count = Path.read_bytes, []
+
+    def read_bytes(self):
+        if str(self).startswith(str(root / "content")):
+            count.append(self)
+        return real(self)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Path, "read_bytes", read_bytes)
+
+    def reads() -> int:
+        patch.undo()
+        return len(count)
+    return reads
 
 
 class _Planted:
