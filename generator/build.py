@@ -444,8 +444,9 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
     postings = department_cache.SitePostings(department_cache.Records(root / CACHE_DIR / "postings"), keys) if keys else None
+    bulk = department_cache.BulkLines(department_cache.Records(root / CACHE_DIR / "bulk"), keys, site) if keys else None
     written = _render_and_write(env, setup, todo, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part,
-                                postings)
+                                postings, bulk)
     if postings is not None:
         postings.finish()
     if keys:
@@ -487,8 +488,10 @@ def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[st
 
 
 def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopwatch,
-               part: Ownership | department_cache.Remaining | None = None) -> int:
-    """Every department-year's downloads (on every core), then the site-wide bulk files."""
+               part: Ownership | department_cache.Remaining | None = None,
+               bulk: department_cache.BulkLines | None = None) -> int:
+    """Every department-year's downloads (on every core), then the site-wide bulk files
+    (their lines kept in `bulk` between command-line builds)."""
     settings = site.config.downloads
     formats = downloads.FORMATS if settings.xlsx else tuple(f for f in downloads.FORMATS if f != "xlsx")
     jobs = [(department_head(dept), disclosure) for dept in site.departments for disclosure in dept.disclosures
@@ -500,10 +503,14 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
         workbooks.prune()
     watch.lap(message("timing.open-data"))
     if settings.bulk and (part is None or part.site_wide):
-        for path, data in downloads.site_files(site, settings.bundles, cache.bulk if cache else None,
-                                               cache.bulk_packed if cache else None).items():
+        memo, packed = (cache.bulk, cache.bulk_packed) if cache else ({}, {})
+        if bulk is not None:
+            bulk.fill(memo, packed)
+        for path, data in downloads.site_files(site, settings.bundles, memo, packed).items():
             writer.add(path, data)
             count += 1
+        if bulk is not None:
+            bulk.save(memo, packed)
         watch.lap(message("timing.bulk"))
     return count
 
@@ -511,7 +518,8 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
 def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter, static_dirs, cache, progress,
                       watch: Stopwatch, site: Site, extras: dict, root: Path,
                       part: Ownership | department_cache.Remaining | None = None,
-                      postings: department_cache.SitePostings | None = None) -> int:
+                      postings: department_cache.SitePostings | None = None,
+                      bulk: department_cache.BulkLines | None = None) -> int:
     """Pages (on every core), the search index (meanwhile, here) and the assets into the
     writer; nothing reaches the output unless all of them were made."""
     try:
@@ -532,7 +540,7 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
             watch.lap(message("timing.render"))
         finally:
             rendering.close()
-        _open_data(site, root, writer, cache, watch, part)
+        _open_data(site, root, writer, cache, watch, part, bulk)
         for path, data in extras.items():
             writer.add(path, data)
         for path, data in read_assets(static_dirs, root).items():

@@ -34,6 +34,14 @@ the bytes of its files, so one copied from a checkout elsewhere never matches, a
 forging a record or an entry of keys.json means writing inside the project, which can
 change the sources as well.
 
+**Bulk lines** (`.disclose-cache/bulk/<bulk key>.pickle`): a department's rows of the
+bulk CSV files (downloads.site_files), as CSV lines and as their deflate in the bulk zip,
+with each table's description (its rows left out), so that the bulk files are joined
+without making those lines again. Keyed by the department key (below), the department's
+region code and whether the portal spans regions (which adds a column to every row);
+read with the model's unpickler and checked for that shape; the records of departments
+the build no longer has are removed after it.
+
 **Departments** (`.disclose-cache/departments/<output key>.json`), for the output the
 record was written for: each department's key, and the files the build made for it (its
 pages and downloads, everything under its URL, and its search scopes) with their digests.
@@ -53,7 +61,7 @@ as this shape counts as no record at all.
 
 **Not covered**, made by every build: the site-wide pages, the site-wide search scope
 (joined from the postings), feeds, sitemap, the source documents kept beside
-disclosure.yaml, the bulk downloads, the assets; and, for every department, the page list
+disclosure.yaml, the bulk downloads (joined from the bulk lines), the assets; and, for every department, the page list
 and search documents the site-wide files are made from (from its recorded model). The dev server does not use these records: it keeps its own caches in memory
 (build.BuildCache).
 """
@@ -67,9 +75,10 @@ import io
 import json
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
-from generator import diagnostics, indicators, model, tables, urls
+from generator import datatables, diagnostics, indicators, model, tables, urls
 from generator.links import hash_files
 from generator.messages import current_language
 from generator.model import Department, Site, SiteConfig
@@ -143,7 +152,7 @@ def _is_key(value: object) -> bool:
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
-_MODEL_MODULES = {module.__name__: module for module in (model, diagnostics, indicators, tables)}
+_MODEL_MODULES = {module.__name__: module for module in (model, diagnostics, indicators, tables, datatables)}
 
 
 class _ModelUnpickler(pickle.Unpickler):
@@ -267,6 +276,76 @@ class SitePostings:
 
     def finish(self) -> None:
         self.records.keep_only(set(self.keys.values()))
+
+
+BulkRecord = dict  # year → table kind → (the table without its rows, CSV lines, their deflate)
+
+
+class BulkLines:
+    """The departments' rows of the bulk CSV files, kept between builds by bulk key, in the
+    shapes downloads.site_files keeps in memory: `memo` (disclosure → its lines) and
+    `packed` (CSV file → lines → deflate) are filled from the records before the bulk
+    files are made; `save` records the departments that were made."""
+
+    def __init__(self, records: Records, keys: dict[str, str], site: Site):
+        regions = any(dept.region_code for dept in site.departments)
+        self.records, self.site, self.regions = records, site, regions
+        self.keys = {dept.ref: hashlib.sha256(f"{keys[dept.ref]}\0{dept.region_code}\0{regions}".encode()).hexdigest()
+                     for dept in site.departments if dept.ref in keys}
+        self.kept: set[str] = set()
+
+    def fill(self, memo: dict, packed: dict) -> None:
+        for dept in self.site.departments:
+            record = self._record(dept.ref)
+            if record is None or set(record) != {d.year for d in dept.disclosures}:
+                continue
+            for disclosure in dept.disclosures:
+                parts = {}
+                for kind, (table, lines, deflated) in record[disclosure.year].items():
+                    parts[kind] = (table, lines)
+                    packed.setdefault(f"{kind}.csv", {})[lines] = deflated
+                memo[(dept.ref, disclosure.year)] = (disclosure, (dept.name, self.regions), parts)
+            self.kept.add(dept.ref)
+
+    def save(self, memo: dict, packed: dict) -> None:
+        for dept in self.site.departments:
+            if dept.ref in self.kept or dept.ref not in self.keys:
+                continue
+            record = self._made(dept, memo, packed)
+            if record is not None:
+                self.records.put(self.keys[dept.ref], pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        self.records.keep_only(set(self.keys.values()))
+
+    def _made(self, dept: Department, memo: dict, packed: dict) -> BulkRecord | None:
+        """None when a part was not compressed (no bulk zip is made): nothing to keep then."""
+        record: BulkRecord = {}
+        for disclosure in dept.disclosures:
+            record[disclosure.year] = {}
+            for kind, (table, lines) in memo[(dept.ref, disclosure.year)][2].items():
+                deflated = packed.get(f"{kind}.csv", {}).get(lines)
+                if deflated is None:
+                    return None
+                record[disclosure.year][kind] = (replace(table, rows=(), facts=()), lines, deflated)
+        return record
+
+    def _record(self, ref: str) -> BulkRecord | None:
+        data = self.records.get(self.keys[ref]) if ref in self.keys else None
+        if data is None:
+            return None
+        try:
+            record = _ModelUnpickler(io.BytesIO(data)).load()
+        except Exception:  # a damaged or planted record is a miss, whatever it raised
+            return None
+        return record if _is_bulk_record(record) else None
+
+
+def _is_bulk_record(record: object) -> bool:
+    return isinstance(record, dict) and all(
+        type(year) is int and isinstance(kinds, dict) and all(
+            type(kind) is str and type(part) is tuple and len(part) == 3 and type(part[0]) is datatables.DataTable
+            and type(part[1]) is bytes and type(part[2]) is bytes
+            for kind, part in kinds.items())
+        for year, kinds in record.items())
 
 
 # ---------------------------------------------------------------------------- departments

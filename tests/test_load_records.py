@@ -229,3 +229,49 @@ def test_a_postings_record_of_anything_but_plain_data_is_a_miss(tmp_path):
     assert department_cache.unpickle_postings(pickle.dumps((1, {"项目": (0, 0, 5)}))) is None
     good = (1, {"项目": (0, 0, ",0,0,[1]]")})
     assert department_cache.unpickle_postings(pickle.dumps(good)) == good
+
+
+def _bulk_made(monkeypatch) -> list[str]:
+    """The department codes whose rows of the bulk CSV files are made (not taken as kept)."""
+    from generator import downloads
+
+    made: list[str] = []
+    real = downloads._bulk_parts
+    monkeypatch.setattr(downloads, "_bulk_parts", lambda dept, *rest: made.append(dept.code) or real(dept, *rest))
+    return made
+
+
+def test_the_bulk_files_are_joined_from_kept_lines(sample_copy, tmp_path, monkeypatch):
+    """After one edit, only the edited department's rows of the bulk CSV files are made
+    again; the bulk files and their zip joined from the others' kept lines are the ones a
+    clean build makes."""
+    build(sample_copy, tmp_path / "out")
+    assert len(list((sample_copy / CACHE_DIR / "bulk").glob("*.pickle"))) == 3
+    made = _bulk_made(monkeypatch)
+    path = sample_copy / PROJECT
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
+    build(sample_copy, tmp_path / "out")
+    assert set(made) == {"731"}
+    shutil.rmtree(sample_copy / CACHE_DIR)
+    build(sample_copy, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("planted", ["code", "shape", "damaged"])
+def test_a_bulk_record_that_is_not_one_is_a_miss(sample_copy, tmp_path, monkeypatch, planted):
+    build(sample_copy, tmp_path / "out")
+    records = department_cache.Records(sample_copy / CACHE_DIR / "bulk")
+    target = tmp_path / "planted"
+    kept = sorted((sample_copy / CACHE_DIR / "bulk").glob("*.pickle"))
+    for record in kept:  # under the right names (and checksums, but for the damaged)
+        if planted == "code":
+            records.put(record.stem, pickle.dumps({2025: {"income_summary": _Planted(str(target))}}))
+        elif planted == "shape":
+            records.put(record.stem, pickle.dumps({2025: {"income_summary": (None, b"1,2\r\n", b"")}}))
+        else:
+            record.write_bytes(record.read_bytes()[:-1] + b"x")
+    made = _bulk_made(monkeypatch)
+    build(sample_copy, tmp_path / "again")
+    assert not target.exists()
+    assert sorted(made) == ["405001", "569301", "731"]
+    assert tree(tmp_path / "again") == tree(tmp_path / "out")
