@@ -389,6 +389,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         report.error(Location(str(output)), str(exc), "output.unsafe")
     if site is None or writer is None or report.failed(strict):
         raise BuildFailed(report)
+    watch.lap(message("timing.output"))
     if base_url:  # the dev server publishes at its own address
         site = replace(site, config=replace(site.config, base_url=base_url))
     part = None
