@@ -197,7 +197,11 @@ def parse_manifest(text: str, where: str) -> Manifest:
     if header not in (MARKER_TEXT, MARKER_TEXT_2):
         raise OutputError(message("manifest.bad-line", path=where, line=1, text=lines[0][:80]))
     with_stat = header == MARKER_TEXT_2
-    manifest: Manifest = {}
+    if lines[-1] == "":
+        manifest = _valid_lines(lines[1:-1], with_stat)
+        if manifest is not None and len(manifest) == len(lines) - 2:  # else a path listed twice, named below
+            return manifest
+    manifest = {}
     for number, line in enumerate(lines[1:], start=2):
         if not line and number == len(lines):
             break  # the final newline
@@ -206,6 +210,17 @@ def parse_manifest(text: str, where: str) -> Manifest:
             raise OutputError(message("manifest.bad-line", path=where, line=number, text=line[:120]))
         manifest[entry_path[1]] = entry_path[0]
     return manifest
+
+
+def _valid_lines(lines: list[str], with_stat: bool) -> Manifest | None:
+    """The manifest of these lines in one sweep; None when one is not a valid line (for
+    the line by line reading to find and name)."""
+    found = [match for match in map((_LINE_2 if with_stat else _LINE_1).fullmatch, lines) if match is not None]
+    if len(found) != len(lines):
+        return None
+    if with_stat:
+        return {path: Entry(digest, int(size)) for digest, size, path in (match.groups() for match in found)}
+    return {path: Entry(digest) for digest, path in (match.groups() for match in found)}
 
 
 def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:
