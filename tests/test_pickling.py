@@ -36,3 +36,18 @@ def test_the_sample_model_round_trips(protocol):
     assert copy.deepcopy(site.departments[0]) == site.departments[0]
     with pytest.raises(dataclasses.FrozenInstanceError):
         back.departments[0].name = "改"
+
+
+def test_a_state_of_the_wrong_length_is_refused_and_slots_are_set_directly():
+    """Each class gets the straight-line __setstate__ made for it; a record whose tuple has
+    a value too many or too few is refused, as a loop with zip(strict=True) refused it."""
+    site = load_site(ROOT, Report())
+    dept = site.departments[0]
+    assert all(cls.__setstate__.__code__.co_filename == "<string>" for cls in SLOTTED)
+    state = dept.__getstate__()
+    fresh = object.__new__(model.Department)
+    fresh.__setstate__(state)
+    assert fresh == dept
+    for wrong in (state + ("extra",), state[:-1]):
+        with pytest.raises(ValueError):
+            object.__new__(model.Department).__setstate__(wrong)
