@@ -207,18 +207,30 @@ def test_the_site_search_scope_is_joined_from_kept_postings(sample_copy, tmp_pat
     scope joined from the others' kept postings is the one a clean build makes."""
     from generator.search import static
 
-    build(sample_copy, tmp_path / "out")
-    assert len(list((sample_copy / CACHE_DIR / "postings").glob("*.pickle"))) == 3
-    tokenized: list[str] = []
-    real = static.doc_terms
-    monkeypatch.setattr(static, "doc_terms", lambda doc: tokenized.append(doc.dept_code) or real(doc))
-    path = sample_copy / PROJECT
+    def watch() -> list[str]:
+        tokenized: list[str] = []
+        real = static.doc_terms
+        monkeypatch.setattr(static, "doc_terms", lambda doc: tokenized.append(doc.dept_code) or real(doc))
+        return tokenized
+
+    assert set(_one_edit_then_clean(sample_copy, tmp_path, "postings", watch)) == {"731"}
+
+
+def _one_edit_then_clean(root: Path, tmp_path: Path, records: str, watch) -> list[str]:
+    """Build (three records kept in `records`), edit one project of department 731, build
+    into the same output, and check it against a clean build's. What `watch()`'s list
+    gathered during the build after the edit."""
+    build(root, tmp_path / "out")
+    assert len(list((root / CACHE_DIR / records).glob("*.pickle"))) == 3
+    seen = watch()
+    path = root / PROJECT
     path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
-    build(sample_copy, tmp_path / "out")
-    assert set(tokenized) == {"731"}
-    shutil.rmtree(sample_copy / CACHE_DIR)
-    build(sample_copy, tmp_path / "clean")
+    build(root, tmp_path / "out")
+    during = list(seen)
+    shutil.rmtree(root / CACHE_DIR)
+    build(root, tmp_path / "clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    return during
 
 
 def test_a_postings_record_of_anything_but_plain_data_is_a_miss(tmp_path):
@@ -245,16 +257,7 @@ def test_the_bulk_files_are_joined_from_kept_lines(sample_copy, tmp_path, monkey
     """After one edit, only the edited department's rows of the bulk CSV files are made
     again; the bulk files and their zip joined from the others' kept lines are the ones a
     clean build makes."""
-    build(sample_copy, tmp_path / "out")
-    assert len(list((sample_copy / CACHE_DIR / "bulk").glob("*.pickle"))) == 3
-    made = _bulk_made(monkeypatch)
-    path = sample_copy / PROJECT
-    path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
-    build(sample_copy, tmp_path / "out")
-    assert set(made) == {"731"}
-    shutil.rmtree(sample_copy / CACHE_DIR)
-    build(sample_copy, tmp_path / "clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert set(_one_edit_then_clean(sample_copy, tmp_path, "bulk", lambda: _bulk_made(monkeypatch))) == {"731"}
 
 
 @pytest.mark.parametrize("planted", ["code", "shape", "damaged"])
