@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator import department_cache, downloads, feeds, urls
 from generator.assemble import ReadCache, assemble
+from generator.atomic import replace_file
 from generator.checks import apply_acknowledgements, run_checks
 from generator.diagnostics import BuildFailed, Diagnostic, Location, Report, Severity
 from generator.drafts import in_folders, site_draft_folders, take_todos, todo_list, without_drafts
@@ -205,12 +206,9 @@ def _unchanged_build(root: Path, output: Path, inputs: Inputs, started: float) -
 
 def _remember_build(root: Path, output: Path, inputs: Inputs, pages: int, files: int, report: Report) -> None:
     stamp = root / CACHE_DIR / LAST_BUILD
-    stamp.parent.mkdir(parents=True, exist_ok=True)
     data = {"inputs": inputs.as_json(), "marker": marker_digest(output), "pages": pages, "files": files,
             "diagnostics": [d.as_json() for d in report.diagnostics]}
-    temporary = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, stamp)  # a reader sees the old record or the new one, never half
+    replace_file(stamp, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def output_stat_index(root: Path, output: Path) -> Path:

@@ -79,6 +79,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import datatables, diagnostics, indicators, model, tables, urls
+from generator.atomic import replace_file
 from generator.links import hash_files
 from generator.messages import current_language
 from generator.model import Department, Site, SiteConfig
@@ -142,10 +143,7 @@ class KeyIndex:
         return found
 
     def write(self, keys: dict[str, str]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(keys, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        replace_file(self.path, json.dumps(keys, sort_keys=True).encode("utf-8"))
 
 
 def _is_key(value: object) -> bool:
@@ -208,11 +206,7 @@ class Records:
         return self._path(key).is_file()
 
     def put(self, key: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(key)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(hashlib.sha256(data).digest() + data)
-        os.replace(temporary, path)
+        replace_file(self._path(key), hashlib.sha256(data).digest() + data)
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the records (and leftover temporary files) of keys not in `keys`."""
@@ -411,10 +405,7 @@ def files_by_department(manifest: dict[str, str], site: Site, skip: set[str]) ->
 
 def save(path: Path, keys: dict[str, str], files: dict[str, dict[str, str]]) -> None:
     data = {"format": FORMAT, "departments": {ref: [key, files.get(ref, {})] for ref, key in keys.items()}}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, path)
+    replace_file(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 class Remaining:

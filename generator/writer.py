@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from generator import urls
+from generator.atomic import replace_file
 from generator.messages import message
 
 MARKER = ".disclose-build"
@@ -131,11 +132,8 @@ class StatIndex:
             return None
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {"marker": self.marker, "written_ns": self.written_ns, "files": self.files}
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, path)
+        replace_file(path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
 
 # --- where the output may be -------------------------------------------------------------
@@ -781,7 +779,7 @@ class OutputWriter:
                 target.unlink()
             _remove_empty_parents(target.parent, output_dir)
         if self.changed or gone:
-            _replace_file(output_dir / MARKER, self._manifest_bytes(entries, gone))
+            replace_file(output_dir / MARKER, self._manifest_bytes(entries, gone))
         _remove_tree(self.staging)
         return entries
 
@@ -918,13 +916,6 @@ def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, bool]]:
         yield path, is_dir
         if is_dir:
             yield from _walk(root, path + "/")
-
-
-def _replace_file(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 def _remove_empty_parents(folder: Path, output_dir: Path) -> None:
