@@ -32,7 +32,7 @@ from generator.parallel import BrokenProcessPool
 from generator.produce import produce
 from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
 from generator.search.documents import site_documents
-from generator.search.static import DepartmentPostings, ExportCache, export_plan, export_site, search_page_info, site_scope_files
+from generator.search.static import DepartmentPostings, ExportCache, export_groups, export_plan, search_page_info, site_scope_files
 from generator.shards import SHARD_FILE, Ownership, Shard, shard_record, sources_digest
 from generator.workbook_cache import WorkbookCache
 from generator.writer import (
@@ -530,8 +530,9 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
         rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup, plan)
         try:
             if cache is not None:  # the dev server: its kept scopes updated in place
-                for path, data in writer.keep_all(export_site(docs, cache.search).items()):
-                    writer.add(path, data)
+                for scope, files in export_groups(docs, cache.search).items():
+                    if not writer.keep_group(("search", scope), files):
+                        writer.add_group(("search", scope), files)
             elif site_wide:
                 rendering.stage(site_scope_files(docs, _postings_in_order(rendering, postings)))
             watch.lap(message("timing.export"))

@@ -43,22 +43,19 @@ def produce(jobs: list, make: Callable[[object], dict[str, bytes]], sink, memo: 
         return _parallel(jobs, make, sink)
     count = 0
     fresh = {}
-    kept = []
     for job in jobs:
         ident = key(job) if key is not None else (None, None)  # a key is given with a memo
         previous = memo.get(ident[0]) if memo is not None else None
         if previous is not None and previous[0] == ident[1]:
             files = previous[1]
-            kept.extend(files.items())
         else:
             files = make(job)
-            for path, data in files.items():
-                sink.add(path, data)
+        # the job's files as one group: kept whole when they are the last build's bytes
+        if not sink.keep_group(("produce", ident[0]), files):
+            sink.add_group(("produce", ident[0]), files)
         if memo is not None:
             fresh[ident[0]] = (ident[1], files)
         count += len(files)
-    for path, data in sink.keep_all(kept):
-        sink.add(path, data)
     if memo is not None:
         memo.clear()
         memo.update(fresh)

@@ -471,17 +471,29 @@ def exchange(staging: Path, output_dir: Path) -> None:
 # --- the writer --------------------------------------------------------------------------
 
 
+class Group(NamedTuple):
+    """Files a build recorded together under one key (OutputWriter.add_group), as the dev
+    server's writer keeps them for the next build."""
+
+    files: dict[str, bytes]  # a copy of the files as given
+    digests: dict[str, str]  # path → digest, for the files and their compressed copies
+    copies: dict[str, tuple[str, ...]]  # path → the paths of its compressed copies, if any
+
+
 class WriteMemo:
     """What the dev server's writer keeps between builds into its own folder."""
 
     def __init__(self) -> None:
-        self.files: dict[str, tuple[bytes, str]] = {}  # path → (the bytes written, their digest)
+        # path → (the bytes written, their digest, their compressed copies as (path, digest))
+        self.files: dict[str, tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
+        self.groups: dict[object, Group] = {}  # the files recorded under each key (add_group)
         self.manifest: Manifest | None = None
+        self.digests: dict[str, str] = {}  # path → digest: the manifest without sizes, set with it
         self.output_dir: Path | None = None
-        # the manifest's lines (path → line) and their order, kept so that an edit re-encodes
-        # its own lines and not the 190,000 of a large site
-        self.lines: dict[str, bytes] = {}
-        self.order: list[str] = []
+        # the manifest's lines in path order, and each path's place among them, kept so that
+        # an edit re-encodes and places its own lines, not the 190,000 of a large site
+        self.lines: list[bytes] = []
+        self.position: dict[str, int] = {}
         self.lines_of: Manifest | None = None  # the manifest the lines are of
 
 
@@ -571,7 +583,7 @@ class OutputWriter:
         if self.in_place:
             assert memo is not None and memo.manifest is not None
             self.previous: Manifest = memo.manifest
-            self.reusable: dict[str, str] = {path: entry.digest for path, entry in memo.manifest.items()}
+            self.reusable: dict[str, str] = memo.digests  # read only: the next commit sets a new one
             self.verified: dict[str, os.stat_result] = {}
         else:
             self.previous = (read_manifest(self.output_dir) if self.output_dir.is_dir() else None) or {}
@@ -586,7 +598,8 @@ class OutputWriter:
         if not self.in_place and self.verified:
             self.adopted = _adopt(back_buffer(self.output_dir), self.staging, self.verified)
         (self.staging / STAGING_STAMP).touch()
-        self.fresh_memo: dict[str, tuple[bytes, str]] = {}
+        self.fresh_memo: dict[str, tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
+        self.fresh_groups: dict[object, Group] = {}
         self.manifest: dict[str, str] = {}  # path → digest of the new site
         self.changed: list[str] = []
         self.kept: list[Kept] = []
@@ -597,14 +610,17 @@ class OutputWriter:
         """Stage one file (and its compressed copies) if it changed; (digest, staged, the
         copies' (path, digest) when staged)."""
         known = self.memo.files.get(path) if self.memo is not None else None
-        if known is not None and known[0] is data:
-            digest = known[1]
-            self.fresh_memo[path] = known
-        else:
-            digest = _digest(data)
-            if self.memo is not None:
-                self.fresh_memo[path] = (data, digest)
-        return self._stager.stage(path, data, digest)
+        digest = known[1] if known is not None and known[0] is data else _digest(data)
+        receipt = self._stager.stage(path, data, digest)
+        if self.memo is not None:
+            self.fresh_memo[path] = (data, digest, self._copies(path, receipt))
+        return receipt
+
+    def _copies(self, path: str, receipt: Receipt) -> tuple[tuple[str, str], ...]:
+        """The (path, digest) of the compressed copies the new site has of this file."""
+        if receipt[1] or not self.compress:
+            return receipt[2]
+        return tuple((copy, self.reusable[copy]) for copy in _siblings(path))
 
     def stager(self) -> Stager:
         """What a worker process needs to put() files into this writer's staging folder (a
@@ -638,6 +654,47 @@ class OutputWriter:
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
 
+    def keep_group(self, key: object, files: dict[str, bytes]) -> bool:
+        """Record these files as unchanged, without staging or hashing them one by one, when
+        the last build of this process recorded the same paths with the same bytes under
+        `key` (add_group); else record nothing and return False, for the caller to add them.
+        The comparison is of the two dicts as a whole, in C: bytes the caller kept are the
+        very objects given last time, so it costs a pointer check per file."""
+        known = self._group(key)
+        if known is None or known.files != files:
+            return False
+        self.manifest.update(known.digests)
+        self.fresh_groups[key] = known
+        return True
+
+    def add_group(self, key: object, files: dict[str, bytes]) -> None:
+        """Add these files; with a memo, remember them under `key` for keep_group. A file
+        given as the very bytes object the last build recorded under `key` keeps its
+        digests (and its copies') without being staged, hashed or looked at again."""
+        known = self._group(key) or Group({}, {}, {})
+        digests: dict[str, str] = {}
+        copies_of: dict[str, tuple[str, ...]] = {}
+        for path, data in files.items():
+            if known.files.get(path) is data:
+                copies = known.copies.get(path, ())
+                for name in (path, *copies):
+                    digests[name] = known.digests[name]
+            else:
+                receipt = self.put(path, data)
+                self.record(path, receipt)
+                copies = _siblings(path) if self.compress else ()
+                for name in (path, *copies):
+                    digests[name] = self.manifest[name]
+            if copies:
+                copies_of[path] = copies
+        self.manifest.update(digests)
+        if self.memo is not None:
+            self.fresh_groups[key] = Group(dict(files), digests, copies_of)  # a copy: the caller's dict may change
+
+    def _group(self, key: object) -> Group | None:
+        """What the last build in place recorded under `key`."""
+        return self.memo.groups.get(key) if self.in_place and self.memo is not None else None
+
     def keep_all(self, items: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         """Record the files the last build of this process wrote with these very bytes,
         without hashing or staging them; returns the (path, bytes) it could not vouch for,
@@ -647,14 +704,15 @@ class OutputWriter:
             return items
         files, fresh, manifest = self.memo.files, self.fresh_memo, self.manifest
         missed = []
+        # The memo is of the build whose manifest is `reusable`: a file it holds was in that
+        # manifest, and so were the copies written with it.
         for path, data in items:
             known = files.get(path)
-            copies = _siblings(path) if self.compress else ()
-            if known is not None and known[0] is data and all(copy in self.reusable for copy in copies):
+            if known is not None and known[0] is data:
                 fresh[path] = known
                 manifest[path] = known[1]
-                for copy in copies:  # the copies were written with the very same bytes
-                    manifest[copy] = self.reusable[copy]
+                for copy, digest in known[2]:
+                    manifest[copy] = digest
             else:
                 missed.append((path, data))
         return missed
@@ -670,8 +728,9 @@ class OutputWriter:
             self.abort()
             raise
         if self.memo is not None:
-            self.memo.files = self.fresh_memo
-            self.memo.manifest, self.memo.output_dir = entries, self.output_dir
+            self.memo.files, self.memo.groups = self.fresh_memo, self.fresh_groups
+            # self.manifest has the paths of `entries` (the committed site) and their digests
+            self.memo.manifest, self.memo.digests, self.memo.output_dir = entries, self.manifest, self.output_dir
         return len(self.changed)
 
     def abort(self) -> None:
@@ -788,19 +847,22 @@ class OutputWriter:
         memo = self.memo
         assert memo is not None
         if memo.lines_of is not self.previous:  # the first build in place, or after a failed one: every line
-            memo.lines = {path: _manifest_line(path, entry) for path, entry in self.previous.items()}
-            memo.order = sorted(memo.lines)
+            order = sorted(self.previous)
+            memo.lines = [_manifest_line(path, self.previous[path]) for path in order]
+            memo.position = {path: index for index, path in enumerate(order)}
+        memo.lines_of = None  # until the lines are those of `entries`
+        position = memo.position
+        if gone or any(path not in position for path in self.changed):  # paths come or go: place them all again
+            lines = {path: memo.lines[index] for path, index in position.items() if path not in gone}
+            lines.update((path, _manifest_line(path, entries[path])) for path in self.changed)
+            order = sorted(lines)
+            memo.lines = [lines[path] for path in order]
+            memo.position = {path: index for index, path in enumerate(order)}
+        else:
+            for path in self.changed:
+                memo.lines[position[path]] = _manifest_line(path, entries[path])
         memo.lines_of = entries
-        lines = memo.lines
-        for path in gone:
-            del lines[path]
-        added = False
-        for path in self.changed:
-            added = added or path not in lines
-            lines[path] = _manifest_line(path, entries[path])
-        if added or gone:
-            memo.order = sorted(lines)
-        return MARKER_TEXT_2 + b"".join([lines[path] for path in memo.order])
+        return MARKER_TEXT_2 + b"".join(memo.lines)
 
 
 def back_buffer(output_dir: Path) -> Path:

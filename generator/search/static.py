@@ -481,11 +481,20 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
     without one, the files are made in one pass that keeps nothing per document."""
     if cache is None:
         return _export_fresh(docs)
+    files: dict[str, bytes] = {}
+    for group in export_groups(docs, cache).values():
+        files.update(group)
+    return files
+
+
+def export_groups(docs: list[SearchDoc], cache: ExportCache) -> dict[str, dict[str, bytes]]:
+    """export_site's files with a cache, by scope ("fold" for search/fold.json): a scope
+    the edit did not touch gives its very files again."""
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
     for doc in docs:
         if doc.scope:
             by_scope.setdefault(doc.scope, []).append(doc)
-    files: dict[str, bytes] = {}
+    groups: dict[str, dict[str, bytes]] = {}
     fresh, exported = {}, []
     # Each document is tokenized once, however many scopes it belongs to, and once for as
     # long as it is unchanged (site_documents keeps an unchanged disclosure's very objects).
@@ -506,10 +515,10 @@ def export_site(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict
                 index = ScopeIndex(f"search/{scope}/", scope_docs, terms_of)
             exported.append(scope)
         fresh[scope] = index
-        files.update(index.files)
+        groups[scope] = index.files
     cache.scopes, cache.exported, cache.terms = fresh, exported, terms
-    files["search/fold.json"] = fold_file(fresh["all"].encoded)
-    return files
+    groups["fold"] = {"search/fold.json": fold_file(fresh["all"].encoded)}
+    return groups
 
 
 def _same_documents(a: list[SearchDoc], b: list[SearchDoc]) -> bool:

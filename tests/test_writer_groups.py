@@ -1,0 +1,88 @@
+"""The dev server's writer keeps groups of files (a department-year's downloads, a search
+scope) whole between builds: unchanged groups are recorded without staging, an edited
+group stages only the files whose bytes changed, and the output always equals the files
+given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.writer import MARKER, OutputWriter, WriteMemo, read_manifest
+
+
+def _build(output: Path, memo: WriteMemo, groups: dict[str, dict[str, bytes]]) -> OutputWriter:
+    writer = OutputWriter(output, memo)
+    for key, files in groups.items():
+        if not writer.keep_group(key, files):
+            writer.add_group(key, files)
+    writer.commit()
+    return writer
+
+
+def _published(output: Path) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes()
+            for path in output.rglob("*") if path.is_file() and path.name != MARKER}
+
+
+def _site(output: Path, groups: dict[str, dict[str, bytes]]) -> None:
+    """The output holds exactly the files given and their compressed copies, all in its manifest."""
+    published = _published(output)
+    given = {path: data for files in groups.values() for path, data in files.items()}
+    assert {path: published[path] for path in given} == given
+    copies = {path for path in published if path.endswith((".gz", ".br"))}
+    assert published.keys() == given.keys() | copies
+    assert set(read_manifest(output) or {}) == published.keys()
+
+
+def test_an_unchanged_group_is_kept_whole(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    groups = {"a": {"a/index.html": b"<p>a</p>", "a/data.csv": b"x,y\n"}, "b": {"b/index.html": b"<p>b</p>"}}
+    _build(output, memo, groups)
+    again = _build(output, memo, groups)
+    assert again.changed == []
+    assert set(again.manifest) == set(read_manifest(output) or {})
+    _site(output, groups)
+
+
+def test_an_edited_group_stages_only_its_changed_file(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    page, other = b"<p>a</p>", b"<p>other</p>"
+    _build(output, memo, {"a": {"a/index.html": page, "a/other.html": other}})
+    edited = {"a/index.html": b"<p>a, edited</p>", "a/other.html": other}
+    writer = _build(output, memo, {"a": edited})
+    assert sorted(writer.changed) == ["a/index.html", "a/index.html.br", "a/index.html.gz"]
+    _site(output, {"a": edited})
+
+
+def test_a_group_changed_in_place_is_not_taken_for_the_last_one(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    files = {"a/index.html": b"<p>a</p>"}
+    _build(output, memo, {"a": files})
+    files["a/index.html"] = b"<p>changed in the same dict</p>"
+    files["a/new.html"] = b"<p>new</p>"
+    writer = _build(output, memo, {"a": files})
+    assert "a/index.html" in writer.changed and "a/new.html" in writer.changed
+    _site(output, {"a": files})
+
+
+def test_equal_bytes_in_another_object_are_still_kept(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    _build(output, memo, {"a": {"a/index.html": b"<p>a</p>"}})
+    writer = _build(output, memo, {"a": {"a/index.html": bytes(bytearray(b"<p>a</p>"))}})
+    assert writer.changed == []
+
+
+def test_a_group_no_longer_given_leaves_the_output(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    _build(output, memo, {"a": {"a/index.html": b"<p>a</p>"}, "b": {"b/index.html": b"<p>b</p>"}})
+    _build(output, memo, {"a": {"a/index.html": b"<p>a</p>"}})
+    assert not (output / "b").exists()
+    _site(output, {"a": {"a/index.html": b"<p>a</p>"}})
+
+
+def test_a_file_that_moves_to_another_group_stays(tmp_path):
+    output, memo = tmp_path / "site", WriteMemo()
+    data = b"<p>shared</p>"
+    _build(output, memo, {"a": {"x.html": data}, "b": {}})
+    _build(output, memo, {"a": {}, "b": {"x.html": data}})
+    _site(output, {"b": {"x.html": data}})
