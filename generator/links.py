@@ -88,14 +88,17 @@ def link_diagnostics(root: Path) -> list[Diagnostic]:
 def _walk(root: Path, folder: Path, skip_hidden: bool, refused=None) -> Iterator[os.DirEntry]:
     """Every entry under `folder` but the folders themselves, each real folder entered once;
     a link whose target is not inside `root` is handed to `refused` and not followed."""
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode) of the folders entered: one stat, not a realpath's lstat per part
     pending = [str(folder)]
     while pending:
         current = pending.pop()
-        real = os.path.realpath(current)
-        if real in seen:
+        try:
+            info = os.stat(current)
+        except OSError:
             continue
-        seen.add(real)
+        if (info.st_dev, info.st_ino) in seen:
+            continue
+        seen.add((info.st_dev, info.st_ino))
         try:
             entries = sorted(os.scandir(current), key=lambda e: e.name)
         except OSError:

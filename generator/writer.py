@@ -830,7 +830,9 @@ class OutputWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.staging / path, target)
             entries[path] = Entry(self.manifest[path], os.lstat(target).st_size)
-        gone = self.previous.keys() - self.manifest.keys()
+        added = sum(1 for path in self.changed if path not in self.previous)
+        # the new site is the old one, less what is gone, plus what was added: count before looking
+        gone = self.previous.keys() - self.manifest.keys() if len(self.previous) + added != len(self.manifest) else set()
         for path in sorted(gone):
             target = output_dir / path
             del entries[path]

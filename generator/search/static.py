@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import json
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -201,9 +203,13 @@ class ScopeIndex:
     def update(self, docs: list[SearchDoc]) -> bool:
         """Bring the files up to date with `docs`; False when only a fresh export will do
         (documents added, removed or reordered)."""
-        if len(docs) != len(self.docs) or any(a is not b and a.path != b.path for a, b in zip(docs, self.docs)):
+        if len(docs) != len(self.docs):
             return False
-        changed = [n for n, (new, old) in enumerate(zip(docs, self.docs)) if new is not old and new != old]
+        # the documents that are not the very objects of the last build, found in C
+        others = list(itertools.compress(range(len(docs)), map(operator.is_not, docs, self.docs)))
+        if any(docs[n].path != self.docs[n].path for n in others):
+            return False
+        changed = [n for n in others if docs[n] != self.docs[n]]
         affected, moved = self._retokenize(docs, changed)
         self.docs = list(docs)
         rewritten = {term for term in affected if self._reencode(term, moved)}  # only their shards are written again
@@ -491,20 +497,21 @@ def export_groups(docs: list[SearchDoc], cache: ExportCache) -> dict[str, dict[s
     """export_site's files with a cache, by scope ("fold" for search/fold.json): a scope
     the edit did not touch gives its very files again."""
     by_scope: dict[str, list[SearchDoc]] = {"all": docs}
-    for doc in docs:
-        if doc.scope:
-            by_scope.setdefault(doc.scope, []).append(doc)
+    for scope, run in itertools.groupby(docs, key=_SCOPE):  # a scope's documents come in one run
+        if scope:
+            by_scope.setdefault(scope, []).extend(run)
     groups: dict[str, dict[str, bytes]] = {}
     fresh, exported = {}, []
     # Each document is tokenized once, however many scopes it belongs to, and once for as
-    # long as it is unchanged (site_documents keeps an unchanged disclosure's very objects).
-    terms: dict[str, tuple[SearchDoc, dict]] = {}
-    for doc in docs:
-        hit = cache.terms.get(doc.path)
-        terms[doc.path] = hit if hit is not None and (hit[0] is doc or hit[0] == doc) else (doc, doc_terms(doc))
+    # long as it is unchanged (site_documents keeps an unchanged disclosure's very objects);
+    # only when a scope's index asks for it, which an edit's update does for the changed ones.
+    terms = cache.terms
 
     def terms_of(doc: SearchDoc) -> dict:
-        return terms[doc.path][1]
+        hit = terms.get(doc.path)
+        if hit is None or (hit[0] is not doc and hit[0] != doc):
+            hit = terms[doc.path] = (doc, doc_terms(doc))
+        return hit[1]
 
     for scope, scope_docs in sorted(by_scope.items()):
         index = cache.scopes.get(scope)
@@ -516,19 +523,25 @@ def export_groups(docs: list[SearchDoc], cache: ExportCache) -> dict[str, dict[s
             exported.append(scope)
         fresh[scope] = index
         groups[scope] = index.files
-    cache.scopes, cache.exported, cache.terms = fresh, exported, terms
+    if len(terms) > len(docs):  # documents were removed: forget theirs
+        cache.terms = {doc.path: terms[doc.path] for doc in docs if doc.path in terms}
+    cache.scopes, cache.exported = fresh, exported
     groups["fold"] = {"search/fold.json": fold_file(fresh["all"].encoded)}
     return groups
 
 
+_SCOPE = operator.attrgetter("scope")
+_FILTERED = operator.attrgetter("dept_code", "dept_name", "year", "scope")  # all the search page's filters read
+
+
 def _same_documents(a: list[SearchDoc], b: list[SearchDoc]) -> bool:
-    return len(a) == len(b) and all(x is y or x == y for x, y in zip(a, b))
+    return a == b  # in C: the very same document objects cost a pointer check each
 
 
 def search_page_info(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict:
     """What the search page's filters need: each department's and year's ranges in search/all/."""
     if cache is not None:
-        shown = [(doc.dept_code, doc.dept_name, doc.year, doc.scope) for doc in docs]  # all the filters read
+        shown = list(map(_FILTERED, docs))
         if cache.page_info is None or cache.page_info[0] != shown:
             cache.page_info = (shown, _search_page_info(docs))
         return cache.page_info[1]
