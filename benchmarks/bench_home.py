@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synthetic  # noqa: E402
+
 from generator import urls, views  # noqa: E402
 from generator.model import Site, SiteConfig  # noqa: E402
 from generator.pages import Page  # noqa: E402

@@ -91,7 +91,7 @@ def main() -> None:
                 context = browser.new_context()
                 page = context.new_page()
                 fetched: list[str] = []
-                page.on("requestfinished", lambda request: fetched.append(request.url))
+                page.on("requestfinished", lambda request, fetched=fetched: fetched.append(request.url))
                 page.goto(f"http://127.0.0.1:{port}{base_path}search/")
                 page.wait_for_selector("#search-form[data-state=done]")
                 fetched.clear()

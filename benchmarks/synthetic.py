@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import synthetic_words as W  # noqa: E402
+
 from generator.tables import TABLE_KINDS  # noqa: E402
 
 YEARS = (2024, 2025, 2026)
@@ -484,17 +485,17 @@ def function_rows(lines: list[Line], values) -> tuple[list[dict], dict[str, dict
 def tables(dept: Dept, y: Year) -> dict[str, tuple[list[dict], str]]:
     """Every table of the department-year: key -> (rows, note)."""
     lines = y.lines
-    income_rows, _ = function_rows(lines, lambda l: {
-        "total": l.basic + l.unit_basic + l.new + l.carry, "subtotal": l.basic + l.unit_basic + l.new,
-        "fiscal_appropriation": l.basic + l.new, "business": l.unit_basic, "carryover": l.carry})
-    spending_rows, spending_classes = function_rows(lines, lambda l: {
-        "total": l.basic + l.unit_basic + l.new + l.carry, "basic": l.basic + l.unit_basic, "project": l.new + l.carry})
-    general_rows, general_classes = function_rows(lines, lambda l: {
-        "total": l.basic + l.new + l.carry, "basic": l.basic, "project": l.new + l.carry})
+    income_rows, _ = function_rows(lines, lambda line: {
+        "total": line.basic + line.unit_basic + line.new + line.carry, "subtotal": line.basic + line.unit_basic + line.new,
+        "fiscal_appropriation": line.basic + line.new, "business": line.unit_basic, "carryover": line.carry})
+    spending_rows, spending_classes = function_rows(lines, lambda line: {
+        "total": line.basic + line.unit_basic + line.new + line.carry, "basic": line.basic + line.unit_basic, "project": line.new + line.carry})
+    general_rows, general_classes = function_rows(lines, lambda line: {
+        "total": line.basic + line.new + line.carry, "basic": line.basic, "project": line.new + line.carry})
 
-    fiscal = sum((l.basic + l.new for l in lines), ZERO)
-    business = sum((l.unit_basic for l in lines), ZERO)
-    carry = sum((l.carry for l in lines), ZERO)
+    fiscal = sum((line.basic + line.new for line in lines), ZERO)
+    business = sum((line.unit_basic for line in lines), ZERO)
+    carry = sum((line.carry for line in lines), ZERO)
     y.figures.update(
         fiscal=fiscal, business=business, carry=carry, total=fiscal + business + carry,
         basic=spending_rows[0].get("basic") or ZERO, project=spending_rows[0].get("project") or ZERO,

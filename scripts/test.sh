@@ -19,7 +19,7 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
 fi
 
 # Lint and types first (settings in pyproject.toml); either failing fails the run.
-python3 -m ruff check generator
+python3 -m ruff check generator tests benchmarks
 python3 -m mypy generator
 
 python3 -m pytest "$@"

@@ -3,9 +3,10 @@ acknowledged, and shown on the page at the figure."""
 
 from __future__ import annotations
 
+from htmltools import collect
+
 from generator.build import load_site
 from generator.diagnostics import Report
-from htmltools import collect
 
 TABLE = "content/departments/731/2025/tables/expenditure_summary.yaml"
 

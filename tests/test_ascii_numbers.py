@@ -5,8 +5,8 @@ its unit has."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import tiny_content
+
 from generator.build import load_site
 from generator.diagnostics import Report
 

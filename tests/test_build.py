@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import ROOT, tiny_content, write_yaml
+from htmltools import collect, html_files
 
 from generator.build import build
 from generator.cli import main
 from generator.diagnostics import BuildFailed
-from htmltools import collect, html_files
-from conftest import ROOT, tiny_content, write_yaml
 
 
 def digest_tree(root: Path) -> dict[str, str]:
@@ -148,7 +148,7 @@ def test_build_refuses_to_replace_a_folder_it_did_not_write(make_site, tmp_path)
 def internal_targets(output: Path, base_path: str):
     """(page, url) for every link and asset reference on every page."""
     for page in html_files(output):
-        for tag, attributes in collect(page).elements:
+        for _tag, attributes in collect(page).elements:
             for name in ("href", "src"):
                 value = attributes.get(name)
                 if value and not value.startswith(("http://", "https://", "mailto:")):

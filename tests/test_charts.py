@@ -7,10 +7,11 @@ import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
+from conftest import ROOT
+
 from generator import charts
 from generator.build import load_site
 from generator.diagnostics import Report
-from conftest import ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
 

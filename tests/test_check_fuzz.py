@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, tiny_content, write_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, tiny_content, write_yaml
 from generator.build import load_site
 from generator.diagnostics import Report, Severity
 from generator.yamlsource import Mapping, YamlSyntaxError, parse

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from generator.build import load_site
 from generator.diagnostics import Report
 

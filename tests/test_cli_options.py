@@ -4,8 +4,8 @@ and serve (serve's in test_serve.py); -q and -v on every command; and `disclose 
 from __future__ import annotations
 
 import pytest
-
 from conftest import ROOT
+
 from generator.cli import main
 from generator.portal_init import STARTER, starter_files
 

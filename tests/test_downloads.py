@@ -16,10 +16,10 @@ from pathlib import Path
 import frictionless
 import openpyxl
 import pytest
+from conftest import tiny_content
 
 from generator import downloads
 from generator.build import build
-from conftest import tiny_content
 
 
 class TableReader(HTMLParser):
@@ -290,9 +290,10 @@ def test_data_packages_validate_with_frictionless(sample_build, package):
 def test_bulk_files_reuse_the_rows_of_unchanged_years_and_equal_a_fresh_make(sample_build):
     from dataclasses import replace
 
+    from conftest import ROOT
+
     from generator.build import load_site
     from generator.diagnostics import Report
-    from conftest import ROOT
 
     site = load_site(ROOT, Report())
     memo: dict = {}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import tiny_content
+
 from generator.build import build, load_site
 from generator.cli import main
 from generator.diagnostics import BuildFailed, Report, Severity

@@ -17,11 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_build import digest_tree
 
 import generator.build as build_module
 import generator.writer as writer_module
-from conftest import ROOT
 from generator.build import build
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -124,7 +124,7 @@ def test_a_build_killed_during_its_commit_leaves_the_old_site_or_the_new(tmp_pat
         points = sorted({1 + round(i * (total - 1) / (POINTS - 1)) for i in range(POINTS)})
         for kill_at in points:
             restore()
-            code = _in_child(lambda: (_count_operations(kill_at, tally), real_commit(writer), 0)[-1])
+            code = _in_child(lambda kill_at=kill_at: (_count_operations(kill_at, tally), real_commit(writer), 0)[-1])
             assert code == -signal.SIGKILL, f"not killed at operation {kill_at} of {total}"
             state = digest_tree(output) if output.exists() else {}
             outcomes.append((kill_at, "old" if state == old else "new" if state == new else "neither"))

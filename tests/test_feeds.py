@@ -5,15 +5,14 @@ source document (原文) a disclosure.yaml may name."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import tiny_content
+from htmltools import collect, html_files
 
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
-from conftest import tiny_content
-from htmltools import collect, html_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://example.gov.cn/yjsgk/"

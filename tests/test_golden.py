@@ -12,7 +12,6 @@ import difflib
 from pathlib import Path
 
 import pytest
-
 from conftest import REGENERATE
 
 GOLDEN = Path(__file__).parent / "golden"

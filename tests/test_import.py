@@ -23,11 +23,11 @@ from conftest import ROOT, SEEDS  # noqa: E402
 sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+import import_fidelity  # noqa: E402
 from make_docx_fixtures import build_docx  # noqa: E402
 from make_import_fixtures import build_workbook  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
-import import_fidelity  # noqa: E402
 from generator.cli import main  # noqa: E402
 from generator.importer.emit import emit, normalised  # noqa: E402
 from generator.importer.layout import Cell, FigureError, figure  # noqa: E402

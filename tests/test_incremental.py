@@ -290,7 +290,7 @@ def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered,
     record = department_cache.record_path(portal / CACHE_DIR, tmp_path / "out")
     if damage == "forged digests":  # the right keys, but files the output does not hold
         data = json.loads(record.read_text(encoding="utf-8"))
-        for key, files in data["departments"].values():
+        for _key, files in data["departments"].values():
             for path in files:
                 files[path] = "0" * 40
         record.write_text(json.dumps(data), encoding="utf-8")
@@ -304,11 +304,12 @@ def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered,
 
 
 def test_the_key_covers_the_generator_and_the_templates(tmp_path, monkeypatch):
+    from conftest import ROOT
+
     from generator import department_cache
     from generator.build import load_site
     from generator.diagnostics import Report
     from generator.render import load_strings
-    from conftest import ROOT
 
     site = load_site(ROOT, Report())
     strings = load_strings(site.config.language)

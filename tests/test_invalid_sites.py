@@ -18,8 +18,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REGENERATE
+
 from generator.cli import main
 
 CASES_DIR = Path(__file__).resolve().parent / "invalid"

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import generator
-
 from generator.build import build, load_site
 from generator.diagnostics import BuildFailed, Report
 

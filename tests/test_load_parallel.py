@@ -5,14 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_portal
 
 import generator.load_parallel as load_parallel
-from generator.loader import content_listing
 from generator.build import load_site
 from generator.diagnostics import Report
+from generator.loader import content_listing
 from generator.parallel import START_METHOD_VARIABLE, usable_cores
-
-from conftest import ROOT, copy_portal
 
 INVALID = Path(__file__).parent / "invalid"
 

@@ -9,8 +9,8 @@ import string
 
 import pytest
 import yaml
-
 from conftest import ROOT, tiny_content
+
 from generator import argparse_text, drafts, yamlsource
 from generator.checks import indicator_kinds
 from generator.cli import choose_language, main

@@ -9,11 +9,11 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, copy_portal
 
 from generator import load_parallel, parallel, produce, render
 from generator.build import CACHE_DIR, build
 from generator.diagnostics import BuildFailed
-from conftest import ROOT, copy_portal
 
 METHODS = ("fork", "spawn")
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"

@@ -7,12 +7,11 @@ import dataclasses
 import pickle
 
 import pytest
+from conftest import ROOT
 
 from generator import diagnostics, indicators, model
 from generator.build import load_site
 from generator.diagnostics import Report
-
-from conftest import ROOT
 
 SLOTTED = [cls for module in (model, diagnostics, indicators) for cls in vars(module).values()
            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__

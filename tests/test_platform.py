@@ -13,11 +13,11 @@ import textwrap
 import time
 
 import pytest
-
 from conftest import ROOT, copy_portal, tiny_content, write_yaml
-from generator.loader import content_listing
+
 from generator import load_parallel, parallel, render
 from generator.build import build
+from generator.loader import content_listing
 
 # What a platform without fork and inotify looks like to Python, put in place before the
 # generator is imported: the subprocess tests run `disclose` under it.

@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_portal, tiny_content
 from test_build import digest_tree
 
 import generator.writer as writer_module
-from conftest import ROOT, copy_portal, tiny_content
 from generator.build import load_site
 from generator.cli import main
 from generator.diagnostics import Report

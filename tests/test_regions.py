@@ -10,12 +10,12 @@ import io
 import re
 
 import pytest
-
 from conftest import tiny_content
-from generator.loader import content_listing
+
 from generator.build import BuildCache, build, load_site
 from generator.diagnostics import Report
 from generator.load_parallel import _department_of
+from generator.loader import content_listing
 from generator.search.documents import site_documents
 from generator.search.engine import search, write_index
 from generator.search.static import search_page_info
@@ -288,6 +288,7 @@ def test_new_year_of_a_region_folders_department(built, capsys):
 
 def test_import_into_a_region_folder(make_site, capsys):
     from conftest import SEEDS
+
     from generator.cli import main
 
     root = make_site({"site.yaml": tiny_content()["site.yaml"], f"content/regions/{ZJK}/region.yaml": {"name": "张家口市"}})

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from conftest import tiny_content
+
 from generator.assemble import assemble
 from generator.diagnostics import Report
 from generator.loader import read_sources
 from generator.messages import set_language
-from conftest import tiny_content
 
 YEAR = "content/departments/100/2025"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from search_acceptance import ACCEPTANCE
 
 from generator.cli import main
 from generator.search.documents import site_documents
@@ -20,7 +21,6 @@ from generator.search.static import (
     postings,
 )
 from generator.search.tokens import is_han, normalize, query_parts, runs, term_positions, tokenize
-from search_acceptance import ACCEPTANCE
 
 
 def test_tokenizer_makes_pairs_of_chinese_and_keeps_codes_whole():
@@ -157,11 +157,12 @@ def test_term_positions_is_tokenize_grouped_by_term(sample_build):
 
 # ---- issue 15: what people type ----
 
+from search_acceptance import SNIPPETS  # noqa: E402
+
 from generator.search import rank  # noqa: E402
 from generator.search.documents import table_line_items  # noqa: E402,F401
 from generator.search.static import fold_file  # noqa: E402
 from generator.search.tokens import fold, fold_table, normalize_with_map  # noqa: E402
-from search_acceptance import SNIPPETS  # noqa: E402
 
 
 def test_punctuation_between_han_characters_does_not_cut_pairs():

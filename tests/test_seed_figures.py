@@ -20,7 +20,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
 
 SEED_FILE = SEEDS / "zhangjiakou-kexie-2025.txt"

@@ -12,13 +12,12 @@ import shutil
 import signal
 import socket
 import subprocess
-import urllib.parse
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, tiny_content, write_yaml
 
 PROJECT_PAGE = "/portal/departments/100/2025/projects/P001/"
@@ -57,7 +56,7 @@ class Server:
             stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=environment,
         )
 
-    def wait_until_up(self) -> "Server":
+    def wait_until_up(self) -> Server:
         for _ in range(300):
             if self.process.poll() is not None:
                 pytest.fail(f"the dev server stopped: {self.output()}")

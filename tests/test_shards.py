@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import ROOT
 
 from generator.build import build
 from generator.cli import main
 from generator.shards import SHARD_FILE, Ownership, Shard, merge_slices
 from generator.writer import OutputError
-from conftest import ROOT
 
 
 def tree(folder):

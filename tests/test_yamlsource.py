@@ -1,7 +1,7 @@
+import pytest
+
 from generator.messages import set_language
 from generator.yamlsource import Mapping, Scalar, YamlSyntaxError, parse, plain
-
-import pytest
 
 
 def test_scalars_stay_text_with_their_published_form():

@@ -7,13 +7,13 @@ import sys
 from decimal import Decimal
 
 import pytest
+from conftest import ROOT, tiny_content
 
 from generator import compare
 from generator.build import build, load_site
 from generator.diagnostics import Report
 from generator.pages import site_pages
 from generator.render import load_strings
-from conftest import ROOT, tiny_content
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import synthetic  # noqa: E402

@@ -13,8 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, copy_portal
+
 from generator.build import build
 
 LINKS_JS = """() => [

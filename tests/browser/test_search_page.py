@@ -6,10 +6,10 @@ from __future__ import annotations
 import urllib.parse
 
 import pytest
-
-from generator.search.documents import site_documents
 from search_acceptance import ACCEPTANCE
 from test_search import oracle
+
+from generator.search.documents import site_documents
 
 BASE = "/yjsgk/"
 
@@ -117,9 +117,11 @@ def test_without_javascript_the_page_says_so_and_links_to_the_lists(chromium, si
 
 # ---- issue 15: one ranking, one folding, snippets, kinds ----
 
-from generator.search.engine import search as cli_search, write_index  # noqa: E402
-from generator.search.tokens import normalize  # noqa: E402
 from search_acceptance import SNIPPETS  # noqa: E402
+
+from generator.search.engine import search as cli_search  # noqa: E402
+from generator.search.engine import write_index  # noqa: E402
+from generator.search.tokens import normalize  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import ROOT, copy_portal
 
 PROJECT = "content/departments/731/2025/projects/13070024P00000410006W.yaml"
