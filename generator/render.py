@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -306,7 +307,7 @@ class ParallelRender:
         inherit = parallel.context().get_start_method() == "fork"
         # Under fork the pool's arguments are not pickled: the workers simply have them.
         self.pool = parallel.worker_pool(workers, _start_worker, (setup, pages if inherit else None, writer.stager()))
-        self.exports = [self.pool.submit(_export_task, job) for job in self.jobs if job.needs_work]
+        self.exports = deque(self.pool.submit(_export_task, job) for job in self.jobs if job.needs_work)
         tasks = [(start, None if inherit else pages[start:start + CHUNK]) for start in range(0, len(pages), CHUNK)]
         self.results = self.pool.map(_render_chunk, tasks)
         self.staged: list[Future] = []
@@ -314,10 +315,10 @@ class ParallelRender:
     def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
         """Every department's postings in the site scope, in order, as its export ends (its
         scopes' files recorded in the writer)."""
-        futures = iter(self.exports)
-
         def collected(job: DepartmentExport) -> DepartmentPostings:
-            receipts, postings = next(futures).result()
+            # taken off the queue, so that a department's postings are let go once joined:
+            # all of them together are the largest thing a build holds
+            receipts, postings = self.exports.popleft().result()
             for path, receipt in receipts:
                 self.writer.record(path, receipt)
             return postings
