@@ -528,6 +528,7 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
             wanted = None if part is None else functools.partial(_owns_scope, part)
             plan = export_plan(docs, wanted, postings.kept() if postings is not None else None)
         rendering = start_rendering(env, pages, writer, cache.render if cache else None, setup, plan)
+        plan = []  # the rendering owns the plan now, and lets each department's postings go once joined
         try:
             if cache is not None:  # the dev server: its kept scopes updated in place
                 for scope, files in export_groups(docs, cache.search).items():

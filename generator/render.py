@@ -276,10 +276,13 @@ def _stage(files) -> list[tuple[str, Receipt]]:
     return [(path, stager.put(path, data)) for path, data in files]
 
 
-def _in_order(jobs: list[DepartmentExport], export: Callable[[DepartmentExport], DepartmentPostings]
+def _in_order(jobs: deque[DepartmentExport], export: Callable[[DepartmentExport], DepartmentPostings]
               ) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
-    """Each department's part of the export with its postings: kept, or from `export`."""
-    for job in jobs:
+    """Each department's part of the export with its postings: kept, or from `export`.
+    Each job is taken off the queue as it is handed on, so that its postings (kept ones
+    included) are let go once the caller has joined them."""
+    while jobs:
+        job = jobs.popleft()
         postings = export(job) if job.needs_work else job.postings
         assert postings is not None  # needs_work whenever none were kept
         yield job, postings
@@ -302,7 +305,7 @@ class ParallelRender:
     def __init__(self, setup: RenderSetup, pages: list[Page], writer: OutputWriter, workers: int,
                  exports: list[DepartmentExport] | None = None):
         self.pages, self.writer = pages, writer
-        self.jobs = exports or []
+        self.jobs = deque(exports or ())
         self.worker_pids: set[int] = set()  # which processes rendered, for the tests
         inherit = parallel.context().get_start_method() == "fork"
         # Under fork the pool's arguments are not pickled: the workers simply have them.
@@ -368,7 +371,7 @@ class SerialRender:
     def __init__(self, env: Environment, pages: list[Page], sink, cache: RenderCache | None,
                  exports: list[DepartmentExport] | None = None):
         self.env, self.pages, self.sink, self.cache = env, pages, sink, cache
-        self.jobs = exports or []
+        self.jobs = deque(exports or ())
 
     def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
         def made_here(job: DepartmentExport) -> DepartmentPostings:
