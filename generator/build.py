@@ -213,7 +213,7 @@ def _remember_build(root: Path, output: Path, inputs: Inputs, pages: int, files:
 
 def output_stat_index(root: Path, output: Path) -> Path:
     """Where the stat of each file written into `output` is kept (see writer.StatIndex)."""
-    return root / CACHE_DIR / "outputs" / f"{output_key(output)}.json"
+    return root / CACHE_DIR / "outputs" / f"{output_key(output)}.stat"
 
 
 def search_index_dir(root: Path) -> Path:
@@ -558,8 +558,8 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
 def _postings_in_order(rendering, records: department_cache.SitePostings | None) -> Iterator[DepartmentPostings]:
     """Every department's postings in the site scope, as its part of the export ends; those
     made anew are handed to `records` to keep."""
-    for job, postings in rendering.exported():
-        if job.postings is None and records is not None:
+    for job, postings, made in rendering.exported():
+        if made and records is not None:
             records.made(job.ref, postings)
         yield postings
 

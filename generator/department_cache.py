@@ -75,7 +75,7 @@ import io
 import json
 import os
 import pickle
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import datatables, diagnostics, indicators, model, tables, urls
@@ -248,6 +248,19 @@ def unpickle_postings(data: bytes) -> DepartmentPostings | None:
     return count, terms
 
 
+@dataclass(frozen=True)
+class KeptRecord:
+    """A department's kept postings (search.static.KeptPostings), read when loaded:
+    picklable, so a worker that exports the department reads them itself."""
+
+    records: Records
+    key: str
+
+    def load(self) -> DepartmentPostings | None:
+        data = self.records.get(self.key)
+        return unpickle_postings(data) if data is not None else None
+
+
 class SitePostings:
     """The departments' postings in the site's search scope, kept between builds by
     department key: `kept` those recorded, `made` records one, `finish` drops the rest."""
@@ -255,14 +268,9 @@ class SitePostings:
     def __init__(self, records: Records, keys: dict[str, str]):
         self.records, self.keys = records, keys
 
-    def kept(self) -> dict[str, DepartmentPostings]:
-        found = {}
-        for ref, key in self.keys.items():
-            data = self.records.get(key)
-            postings = unpickle_postings(data) if data is not None else None
-            if postings is not None:
-                found[ref] = postings
-        return found
+    def kept(self) -> dict[str, KeptRecord]:
+        """The departments with a record, each to be read when its postings are joined."""
+        return {ref: KeptRecord(self.records, key) for ref, key in self.keys.items() if self.records.has(key)}
 
     def made(self, ref: str, postings: DepartmentPostings) -> None:
         if ref in self.keys:

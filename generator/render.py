@@ -277,15 +277,21 @@ def _stage(files) -> list[tuple[str, Receipt]]:
 
 
 def _in_order(jobs: deque[DepartmentExport], export: Callable[[DepartmentExport], DepartmentPostings]
-              ) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
-    """Each department's part of the export with its postings: kept, or from `export`.
-    Each job is taken off the queue as it is handed on, so that its postings (kept ones
-    included) are let go once the caller has joined them."""
+              ) -> Iterator[tuple[DepartmentExport, DepartmentPostings, bool]]:
+    """Each department's part of the export with its postings, and whether they were made
+    anew: from `export` for a job that needs work, else kept, read only now. Each job is
+    taken off the queue as it is handed on, so that its postings are let go once the
+    caller has joined them."""
     while jobs:
         job = jobs.popleft()
-        postings = export(job) if job.needs_work else job.postings
-        assert postings is not None  # needs_work whenever none were kept
-        yield job, postings
+        if job.needs_work:
+            yield job, export(job), job.kept is None
+            continue
+        postings = job.kept_postings()
+        if postings is None:  # kept, but unreadable now or of other documents: it has no scopes, so made here
+            yield job, export_department(job)[1], True
+        else:
+            yield job, postings, False
 
 
 STAGE_CHUNK = 500  # files of the site's search scope staged per worker task
@@ -315,7 +321,7 @@ class ParallelRender:
         self.results = self.pool.map(_render_chunk, tasks)
         self.staged: list[Future] = []
 
-    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
+    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings, bool]]:
         """Every department's postings in the site scope, in order, as its export ends (its
         scopes' files recorded in the writer)."""
         def collected(job: DepartmentExport) -> DepartmentPostings:
@@ -373,7 +379,7 @@ class SerialRender:
         self.env, self.pages, self.sink, self.cache = env, pages, sink, cache
         self.jobs = deque(exports or ())
 
-    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings]]:
+    def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings, bool]]:
         def made_here(job: DepartmentExport) -> DepartmentPostings:
             files, postings = export_department(job)
             self.stage(files)

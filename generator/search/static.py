@@ -25,8 +25,9 @@ import itertools
 import json
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from generator.search.documents import SearchDoc
 from generator.search.tokens import fold_table, term_positions
@@ -387,35 +388,46 @@ class _Joined:
         return encoded
 
 
+class KeptPostings(Protocol):
+    """A department's postings in the site scope that an earlier build kept, read only
+    when they are joined: held all at once, they are the largest thing an edit build
+    would hold."""
+
+    def load(self) -> DepartmentPostings | None:
+        """The postings, or None when they can no longer be read."""
+
+
 @dataclass(frozen=True)
 class DepartmentExport:
     """One department's part of a fresh export: its documents (a run of the site's), the
     scopes of its own whose files are to be made, and its postings in the site scope when
-    an earlier build kept them for these very documents (None: make them)."""
+    an earlier build kept them (None: make them)."""
 
     ref: str
     docs: tuple[SearchDoc, ...]
     scopes: tuple[str, ...]
-    postings: DepartmentPostings | None
+    kept: KeptPostings | None
 
     @property
     def needs_work(self) -> bool:
-        return self.postings is None or bool(self.scopes)
+        return self.kept is None or bool(self.scopes)
+
+    def kept_postings(self) -> DepartmentPostings | None:
+        """The kept postings, read now; None when there are none, or when they do not
+        count this department's documents (made anew then)."""
+        postings = self.kept.load() if self.kept is not None else None
+        return postings if postings is not None and postings[0] == len(self.docs) else None
 
 
 def export_plan(docs: list[SearchDoc], wanted: Callable[[str], bool] | None = None,
-                kept: dict[str, DepartmentPostings] | None = None) -> list[DepartmentExport]:
+                kept: Mapping[str, KeptPostings] | None = None) -> list[DepartmentExport]:
     """Every department's part of a fresh export, in the order of the site's documents:
-    the scopes `wanted` says yes to (None: all), and the postings `kept` for it (by ref)
-    unless they do not count the department's documents."""
+    the scopes `wanted` says yes to (None: all), and the postings `kept` for it (by ref)."""
     plan = []
     for ref, dept_docs in _by_department(docs):
         scopes = tuple(scope for scope in dict.fromkeys(doc.scope for doc in dept_docs)
                        if scope and (wanted is None or wanted(scope)))
-        postings = (kept or {}).get(ref)
-        if postings is not None and postings[0] != len(dept_docs):
-            postings = None
-        plan.append(DepartmentExport(ref, tuple(dept_docs), scopes, postings))
+        plan.append(DepartmentExport(ref, tuple(dept_docs), scopes, (kept or {}).get(ref)))
     return plan
 
 
@@ -440,7 +452,9 @@ def export_department(job: DepartmentExport) -> tuple[dict[str, bytes], Departme
         mine = [(run, postings) for run_scope, run, postings in runs if run_scope == scope]
         scope_docs = [doc for run, _ in mine for doc in run]
         files.update(ScopeIndex.written(f"search/{scope}/", scope_docs, _Joined(p for _, p in mine).encoded()))
-    postings = job.postings if job.postings is not None else _Joined(p for _, _, p in runs).postings()
+    postings = job.kept_postings() if job.kept is not None else None
+    if postings is None:
+        postings = _Joined(p for _, _, p in runs).postings()
     return files, postings
 
 
