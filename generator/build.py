@@ -535,7 +535,7 @@ def _render_and_write(env, setup: RenderSetup, pages, docs, writer: OutputWriter
                     if not writer.keep_group(("search", scope), files):
                         writer.add_group(("search", scope), files)
             elif site_wide:
-                rendering.stage(site_scope_files(docs, _postings_in_order(rendering, postings)))
+                site_scope_files(docs, _postings_in_order(rendering, postings), rendering.stage)
             watch.lap(message("timing.export"))
             rendering.collect(progress)
             watch.lap(message("timing.render"))

@@ -320,6 +320,7 @@ class ParallelRender:
         tasks = [(start, None if inherit else pages[start:start + CHUNK]) for start in range(0, len(pages), CHUNK)]
         self.results = self.pool.map(_render_chunk, tasks)
         self.staged: list[Future] = []
+        self.batch: list[tuple[str, bytes]] = []  # files handed to stage(), not yet sent
 
     def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings, bool]]:
         """Every department's postings in the site scope, in order, as its export ends (its
@@ -334,14 +335,20 @@ class ParallelRender:
 
         return _in_order(self.jobs, collected)
 
-    def stage(self, files: dict[str, bytes]) -> None:
-        """Stage these files on the workers (recorded at collect())."""
-        items = list(files.items())
-        for start in range(0, len(items), STAGE_CHUNK):
-            self.staged.append(self.pool.submit(_stage, items[start:start + STAGE_CHUNK]))
+    def stage(self, path: str, data: bytes) -> None:
+        """Stage this file on the workers, with others in batches (recorded at collect())."""
+        self.batch.append((path, data))
+        if len(self.batch) >= STAGE_CHUNK:
+            self._send_batch()
+
+    def _send_batch(self) -> None:
+        if self.batch:
+            self.staged.append(self.pool.submit(_stage, self.batch))
+            self.batch = []
 
     def collect(self, progress=None) -> None:
         done = 0
+        self._send_batch()
         try:
             for result in self.results:
                 if result[0] == "error":
@@ -382,14 +389,14 @@ class SerialRender:
     def exported(self) -> Iterator[tuple[DepartmentExport, DepartmentPostings, bool]]:
         def made_here(job: DepartmentExport) -> DepartmentPostings:
             files, postings = export_department(job)
-            self.stage(files)
+            for path, data in files.items():
+                self.stage(path, data)
             return postings
 
         return _in_order(self.jobs, made_here)
 
-    def stage(self, files: dict[str, bytes]) -> None:
-        for path, data in files.items():
-            self.sink.add(path, data)
+    def stage(self, path: str, data: bytes) -> None:
+        self.sink.add(path, data)
 
     def collect(self, progress=None) -> None:
         env, pages, cache, sink = self.env, self.pages, self.cache, self.sink

@@ -139,15 +139,6 @@ class StatIndex:
     MAGIC = b"disclose stat index 2\n"
 
     @classmethod
-    def of(cls, marker: str, written_ns: int, stamps: Iterable[tuple[int, int]]) -> StatIndex:
-        """From (mtime, inode) pairs in the manifest's order."""
-        mtimes, inodes = array("q"), array("Q")
-        for mtime, inode in stamps:
-            mtimes.append(mtime)
-            inodes.append(inode)
-        return cls(marker, written_ns, mtimes, inodes)
-
-    @classmethod
     def load(cls, path: Path | None) -> StatIndex | None:
         """The index kept at `path`; None when there is none or it is not one this builder
         wrote on a machine of this byte order."""
@@ -795,22 +786,27 @@ class OutputWriter:
             os.unlink(f"{staged}/{path}")
             _remove_empty_parents((staging / path).parent, staging)
         self._carry_the_rest()
+        # One pass in path order, the manifest's and the stat index's: an unchanged file keeps
+        # its Entry, and its stamp goes straight into the index's arrays (no table by path).
+        order = sorted(self.manifest)
         entries: Manifest = {}
-        stats: dict[str, tuple[int, int]] = {}
-        verified = self.verified
-        for path, digest in self.manifest.items():
+        mtimes, inodes = array("q"), array("Q")
+        verified, previous = self.verified, self.previous
+        for path in order:
+            digest = self.manifest[path]
             # an unchanged file is the old output's very inode: its stamp is the one verified
             inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
-            entries[path] = Entry(digest, size)
-            stats[path] = (mtime, inode)  # a rename keeps both
-        order = sorted(entries)
+            old = previous.get(path)
+            entries[path] = old if old is not None and old.digest == digest and old.size == size else Entry(digest, size)
+            mtimes.append(mtime)  # a rename keeps the time and the inode
+            inodes.append(inode)
         data = manifest_bytes(entries, order)
         (staging / MARKER).write_bytes(data)
         (staging / STAGING_STAMP).unlink()
         if self.stat_index is not None:
             # Saved before the exchange: were the build killed between the two, the index
             # names a manifest the output does not have, and is ignored.
-            StatIndex.of(_digest(data), time.time_ns(), map(stats.__getitem__, order)).save(self.stat_index)
+            StatIndex(_digest(data), time.time_ns(), mtimes, inodes).save(self.stat_index)
         exchange(staging, output_dir)
         if staging.is_dir():  # the old site, now where staging was: the next build's staging
             (staging / STAGING_STAMP).touch()

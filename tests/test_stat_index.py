@@ -6,6 +6,7 @@ content, so that a wrong index costs time and never lets a changed file pass."""
 from __future__ import annotations
 
 import os
+from array import array
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_a_missing_index_means_every_file_is_read(site, hashed):
 
 
 def test_an_index_round_trips(tmp_path):
-    index = StatIndex.of("a" * 40, 123, [(1, 2**64 - 1), (-5, 7)])
+    index = StatIndex("a" * 40, 123, array("q", [1, -5]), array("Q", [2**64 - 1, 7]))
     index.save(tmp_path / "i.stat")
     loaded = StatIndex.load(tmp_path / "i.stat")
     assert loaded is not None

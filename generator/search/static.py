@@ -142,17 +142,27 @@ class ScopeIndex:
         self.encoded = {term: self._encode(term) for term in self.by_term}
         self.hashes = {term: fnv1a(term) for term in self.encoded}
         self.files: dict[str, bytes] = {}
+        self.emit: Callable[[str, bytes], None] | None = None
         self._write_all()
 
     @classmethod
-    def written(cls, prefix: str, docs: list[SearchDoc], encoded: dict[str, bytes]) -> dict[str, bytes]:
+    def written(cls, prefix: str, docs: list[SearchDoc], encoded: dict[str, bytes],
+                emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
         """The files of a scope whose postings are already encoded (a fresh export), without
-        the per-document data an index kept for updates needs."""
+        the per-document data an index kept for updates needs. With `emit`, each file is
+        handed to it as it is made instead, and each term's postings are taken out of
+        `encoded` once written, so that the scope is never held whole twice."""
         index = cls.__new__(cls)
-        index.prefix, index.docs, index.encoded = prefix, docs, encoded
+        index.prefix, index.docs, index.encoded, index.emit = prefix, docs, encoded, emit
         index.hashes = {term: fnv1a(term) for term in encoded}
         index._write_all()
         return index.files
+
+    def _put(self, path: str, data: bytes) -> None:
+        if self.emit is None:
+            self.files[path] = data
+        else:
+            self.emit(path, data)
 
     def _encode(self, term: str) -> bytes:
         per_doc = self.by_term[term]
@@ -181,25 +191,25 @@ class ScopeIndex:
             self._write_shard(shard)
         for chunk in range((len(self.docs) + DOCS_PER_SHARD - 1) // DOCS_PER_SHARD):
             self._write_docs(chunk)
-        self.files[f"{self.prefix}meta.json"] = _dump({"docs": len(self.docs), "shards": self.shards, "per": DOCS_PER_SHARD})
+        self._put(f"{self.prefix}meta.json", _dump({"docs": len(self.docs), "shards": self.shards, "per": DOCS_PER_SHARD}))
 
     def _write_shard(self, shard: int) -> None:
         entries = []
         for term in sorted(self.shard_terms.get(shard, ())):
-            data = self.encoded[term]
+            data = self.encoded.pop(term) if self.emit is not None else self.encoded[term]
             key = f'"{term}"'.encode()  # terms are Han or [a-z0-9]: nothing to escape
             own = f"{self.prefix}b/{self.hashes[term]:08x}.json"
             if len(data) > OWN_FILE_BYTES:
                 entries.append(key + b":1")
-                self.files[own] = data
+                self._put(own, data)
             else:
                 entries.append(key + b":" + data)
                 self.files.pop(own, None)
-        self.files[f"{self.prefix}t/{shard}.json"] = b"{" + b",".join(entries) + b"}"
+        self._put(f"{self.prefix}t/{shard}.json", b"{" + b",".join(entries) + b"}")
 
     def _write_docs(self, chunk: int) -> None:
         rows = [_doc_row(doc) for doc in self.docs[chunk * DOCS_PER_SHARD:(chunk + 1) * DOCS_PER_SHARD]]
-        self.files[f"{self.prefix}d/{chunk}.json"] = _dump(rows)
+        self._put(f"{self.prefix}d/{chunk}.json", _dump(rows))
 
     def update(self, docs: list[SearchDoc]) -> bool:
         """Bring the files up to date with `docs`; False when only a fresh export will do
@@ -458,13 +468,18 @@ def export_department(job: DepartmentExport) -> tuple[dict[str, bytes], Departme
     return files, postings
 
 
-def site_scope_files(docs: list[SearchDoc], parts: Iterable[DepartmentPostings]) -> dict[str, bytes]:
+def site_scope_files(docs: list[SearchDoc], parts: Iterable[DepartmentPostings],
+                     emit: Callable[[str, bytes], None] | None = None) -> dict[str, bytes]:
     """The site scope's files (search/all/) and fold.json, from every department's postings
-    in the order of the site's documents."""
+    in the order of the site's documents; with `emit`, handed to it one by one as they are
+    made (see ScopeIndex.written), and none returned."""
     encoded = _Joined(parts).encoded()
-    files = {"search/fold.json": fold_file(encoded)}
-    files.update(ScopeIndex.written(SITE_SCOPE, docs, encoded))
-    return files
+    fold = fold_file(encoded)
+    if emit is None:
+        return {"search/fold.json": fold, **ScopeIndex.written(SITE_SCOPE, docs, encoded)}
+    emit("search/fold.json", fold)
+    ScopeIndex.written(SITE_SCOPE, docs, encoded, emit)
+    return {}
 
 
 def _by_department(docs: list[SearchDoc]) -> list[tuple[str, list[SearchDoc]]]:
