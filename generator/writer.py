@@ -122,6 +122,10 @@ def _stamp(info: os.stat_result) -> Stamp:
     return info.st_ino, info.st_size, info.st_mtime_ns
 
 
+_INT64 = (-2**63, 2**63 - 1)
+_UINT64 = 2**64 - 1  # a file ID of Windows' ReFS can be 128 bits
+
+
 @dataclass(frozen=True)
 class StatIndex:
     """What the output's files looked like when the builder wrote them: each file's
@@ -798,8 +802,10 @@ class OutputWriter:
             inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
             old = previous.get(path)
             entries[path] = old if old is not None and old.digest == digest and old.size == size else Entry(digest, size)
-            mtimes.append(mtime)  # a rename keeps the time and the inode
-            inodes.append(inode)
+            # a rename keeps the time and the inode; a number too large for the index is kept
+            # as 0, which the file's stat never equals, so it is checked by content
+            mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
+            inodes.append(inode if 0 <= inode <= _UINT64 else 0)
         data = manifest_bytes(entries, order)
         (staging / MARKER).write_bytes(data)
         (staging / STAGING_STAMP).unlink()

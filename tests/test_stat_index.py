@@ -121,3 +121,17 @@ def test_an_index_round_trips(tmp_path):
     loaded = StatIndex.load(tmp_path / "i.stat")
     assert loaded is not None
     assert (loaded.marker, loaded.written_ns, list(loaded.mtimes), list(loaded.inodes)) == ("a" * 40, 123, [1, -5], [2**64 - 1, 7])
+
+
+def test_an_inode_too_large_for_the_index_is_kept_as_zero_and_checked_by_content(make_site, tmp_path, monkeypatch,
+                                                                                 hashed):
+    """Windows' ReFS has 128-bit file IDs: the build goes on, and those files are read."""
+    real = writer_module._stamp
+    monkeypatch.setattr(writer_module, "_stamp", lambda info: (2**70 + info.st_ino, *real(info)[1:]))
+    root, output = make_site(), tmp_path / "out"
+    build(root, output)
+    index = StatIndex.load(output_stat_index(root, output))
+    assert index is not None and set(index.inodes) == {0}
+    monkeypatch.setattr(writer_module, "_stamp", real)
+    verified = _verify(root, output)
+    assert len(verified) == len(hashed) == len(read_manifest(output) or {})
