@@ -72,3 +72,19 @@ def test_table_and_summary():
     text = bench_scale.table(figures)
     assert "disclose build, clean" in text and "hugo, clean" in text and "median 3.00×" in text
     assert "disclose check" not in text  # a step that did not run has no line
+
+
+def test_an_old_output_is_moved_aside_not_deleted_before_a_clean_build(tmp_path):
+    """Deleting 140,000 files right before a build slows its file creations (ext4 steps
+    over recently freed inodes): the bench moves them aside and deletes them at the end."""
+    work = tmp_path / "work"
+    bench = bench_scale.Bench(work / "portal", work / "twin", work, None, 0)
+    for number in range(2):
+        bench.output.mkdir(parents=True)
+        (bench.output / "index.html").write_text(str(number), encoding="utf-8")
+        inode = (bench.output / "index.html").stat().st_ino
+        bench_scale.retire(bench.output, bench.retired)
+        assert not bench.output.exists()
+        assert (bench.retired / str(number) / "index.html").stat().st_ino == inode  # moved, the very file
+    bench_scale.retire(work / "absent", bench.retired)  # nothing to move: no error
+    assert sorted(path.name for path in bench.retired.iterdir()) == ["0", "1"]
