@@ -28,7 +28,7 @@ A clean build's old output (and Hugo's) is moved aside into WORK/retired, and th
 folders are deleted only after the last measurement. Deleting 140,000 files right before a
 build makes the next file creations slow on ext4 for a few minutes: the inode allocator
 steps over every recently freed inode (`recently_deleted` in the kernel), which showed up
-as about 250 µs of system time per new file instead of about 25 µs. Deleting in the timed
+as about 250 µs of system time per new file instead of 12–30 µs. Deleting in the timed
 window would measure that, not the builders.
 
 A run whose tree passes --memory-limit-gib (default 20) is killed and recorded as such.

@@ -285,6 +285,8 @@ def _in_order(jobs: deque[DepartmentExport], export: Callable[[DepartmentExport]
     while jobs:
         job = jobs.popleft()
         if job.needs_work:
+            # a kept record that the worker found unreadable is not counted as made: it is
+            # made again, and kept, when the department next has no scopes to write
             yield job, export(job), job.kept is None
             continue
         postings = job.kept_postings()

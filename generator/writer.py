@@ -268,10 +268,8 @@ def _manifest_line(path: str, entry: Entry) -> bytes:
     return f"{entry.digest} {entry.size} {path}\n".encode()
 
 
-def manifest_bytes(manifest: Manifest, order: list[str] | None = None) -> bytes:
-    """The manifest file: its lines in `order`, which is its paths sorted (given when the
-    caller has sorted them already)."""
-    return MARKER_TEXT_2 + b"".join(_manifest_line(path, manifest[path]) for path in order or sorted(manifest))
+def manifest_bytes(manifest: Manifest) -> bytes:
+    return MARKER_TEXT_2 + b"".join(_manifest_line(path, manifest[path]) for path in sorted(manifest))
 
 
 def _digest(data: bytes) -> str:
@@ -792,11 +790,10 @@ class OutputWriter:
         self._carry_the_rest()
         # One pass in path order, the manifest's and the stat index's: an unchanged file keeps
         # its Entry, and its stamp goes straight into the index's arrays (no table by path).
-        order = sorted(self.manifest)
         entries: Manifest = {}
         mtimes, inodes = array("q"), array("Q")
         verified, previous = self.verified, self.previous
-        for path in order:
+        for path in sorted(self.manifest):
             digest = self.manifest[path]
             # an unchanged file is the old output's very inode: its stamp is the one verified
             inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
@@ -806,7 +803,7 @@ class OutputWriter:
             # as 0, which the file's stat never equals, so it is checked by content
             mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
             inodes.append(inode if 0 <= inode <= _UINT64 else 0)
-        data = manifest_bytes(entries, order)
+        data = manifest_bytes(entries)
         (staging / MARKER).write_bytes(data)
         (staging / STAGING_STAMP).unlink()
         if self.stat_index is not None:
