@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from generator import department_cache, downloads, feeds, urls
 from generator.assemble import ReadCache, assemble
@@ -38,6 +39,7 @@ from generator.workbook_cache import WorkbookCache
 from generator.writer import (
     Kept,
     OutputError,
+    OutputOpening,
     OutputWriter,
     WriteMemo,
     check_output_dir,
@@ -46,6 +48,7 @@ from generator.writer import (
     output_key,
     output_lock,
     read_assets,
+    start_opening,
 )
 
 
@@ -375,28 +378,41 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
     report = Report()
     records = None if cache is not None else department_cache.Records(root / CACHE_DIR / "loads")
     load_keys: dict[str, str] = {}
-    site = load_site(root, report, cache, drafts=drafts, config=config, records=records, load_keys=load_keys)
-    watch.lap(message("timing.load"))
-    writer = None
-    try:
-        check_output_dir(output, root)
-        if site is not None and not report.failed(strict):
+    opening = _open_output_early(root, output) if cache is None else None
+    try:  # the old output is opened (apart, when large) while the sources load and the pages are listed
+        site = load_site(root, report, cache, drafts=drafts, config=config, records=records, load_keys=load_keys)
+        watch.lap(message("timing.load"))
+        try:
+            check_output_dir(output, root)
+        except OutputError as exc:
+            report.error(Location(str(output)), str(exc), "output.unsafe")
+        if site is None or report.failed(strict):
+            raise BuildFailed(report)
+        if base_url:  # the dev server publishes at its own address
+            site = replace(site, config=replace(site.config, base_url=base_url))
+        listing = _list_pages(root, site, cache, dev_overlay, report)
+        watch.lap(message("timing.pages"))
+        try:
+            old, opening = (opening.result() if opening is not None else None), None
             writer = OutputWriter(output, cache.written if cache else None,
-                                  None if cache else output_stat_index(root, output))
-    except OutputError as exc:
-        report.error(Location(str(output)), str(exc), "output.unsafe")
-    if site is None or writer is None or report.failed(strict):
-        raise BuildFailed(report)
-    watch.lap(message("timing.output"))
-    if base_url:  # the dev server publishes at its own address
-        site = replace(site, config=replace(site.config, base_url=base_url))
+                                  None if cache else output_stat_index(root, output), old=old)
+        except OutputError as exc:
+            report.error(Location(str(output)), str(exc), "output.unsafe")
+            raise BuildFailed(report) from exc
+        watch.lap(message("timing.output"))
+    finally:
+        if opening is not None:  # the build stops before writing
+            opening.discard()
     part = None
-    if shard is not None:
-        part = Ownership(site, shard)
-        writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
     try:
-        written, pages, docs, rendered = _pages_into(writer, root, site, cache, progress, watch, dev_overlay, report, part,
-                                                      load_keys)
+        try:
+            if shard is not None:
+                part = Ownership(site, shard)
+                writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
+            written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part, load_keys)
+        except BaseException:
+            writer.abort()  # nothing reaches the output
+            raise
     except RenderError as exc:
         where = _relative(exc.template, root)
         report.error(Location(where, exc.line, 1 if exc.line else 0), message("template.error", detail=exc.message, page=exc.page.path), "template.error")
@@ -404,6 +420,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
     except OutputError as exc:
         report.error(Location(str(output)), str(exc), "output.unsafe")
         raise BuildFailed(report) from exc
+    pages, docs = listing.pages, listing.docs
     files = len(writer.manifest)
     if whoosh_index:
         from generator.search.engine import index_is_current, write_index  # whoosh: only when asked for
@@ -416,22 +433,44 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept), rendered)
 
 
-def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache | None, progress, watch: Stopwatch,
-                dev_overlay: str, report: Report, part: Ownership | department_cache.Remaining | None = None,
-                load_keys: dict[str, str] | None = None):
-    """Render every page and the search index into the writer and commit it."""
+def _open_output_early(root: Path, output: Path) -> OutputOpening | None:
+    """The old output verified and the back buffer adopted in a worker while the sources
+    load, when the output is large (writer.start_opening); not before the output's place
+    is known to be safe."""
     try:
-        template_dirs, static_dirs = theme_dirs(root, site.config.theme)
-        env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
-        if cache is not None:
-            cache.environment = env
-        docs = site_documents(site, cache.documents if cache else None)
-        pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
-        watch.lap(message("timing.pages"))
-        extras = _other_files(site, root, pages, report)
-    except BaseException:
-        writer.abort()
-        raise
+        check_output_dir(output, root)
+    except OutputError:
+        return None  # reported once the sources are loaded, as a build that opens it here does
+    return start_opening(output, output_stat_index(root, output))
+
+
+class PageList(NamedTuple):
+    """What a build renders, listed from the site before the writer is opened."""
+
+    env: object  # the Jinja environment
+    template_dirs: list[Path]
+    static_dirs: list[Path]
+    docs: list
+    pages: list
+    extras: dict[str, bytes]  # the files made from the whole site at once (_other_files)
+
+
+def _list_pages(root: Path, site: Site, cache: BuildCache | None, dev_overlay: str, report: Report) -> PageList:
+    template_dirs, static_dirs = theme_dirs(root, site.config.theme)
+    env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
+    if cache is not None:
+        cache.environment = env
+    docs = site_documents(site, cache.documents if cache else None)
+    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
+    return PageList(env, template_dirs, static_dirs, docs, pages, _other_files(site, root, pages, report))
+
+
+def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site, cache: BuildCache | None, progress,
+                watch: Stopwatch, dev_overlay: str, part: Ownership | department_cache.Remaining | None = None,
+                load_keys: dict[str, str] | None = None) -> tuple[int, tuple[str, ...]]:
+    """Render every page and the search index into the writer and commit it: how many
+    files were written, and the paths of the pages rendered."""
+    env, template_dirs, static_dirs, docs, pages, extras = listing
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
     if part is not None:  # one slice of a sharded build: only the files it owns
         extras = {path: data for path, data in extras.items() if part.owns(path)}
@@ -452,7 +491,7 @@ def _pages_into(writer: OutputWriter, root: Path, site: Site, cache: BuildCache 
         made = department_cache.files_by_department(writer.manifest, site, set(extras))
         department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
     rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
-    return written, pages, docs, rendered
+    return written, rendered
 
 
 def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: dict, template_dirs: list[Path],

@@ -506,6 +506,124 @@ def exchange(staging: Path, output_dir: Path) -> None:
     journal.unlink()
 
 
+# --- the output a command-line build replaces ----------------------------------------------
+
+# A manifest from this size on (about 11,000 files) is opened in a worker while the build
+# loads its sources; a smaller one costs less to open than to hand over.
+OPEN_APART_FROM = 1_000_000
+
+
+@dataclass
+class OldOutput:
+    """The output a command-line build replaces, as found before anything is staged: its
+    manifest, the files verified against it (path → stamp), and the staging folder made for
+    the new site with the files adopted into it from the back buffer."""
+
+    previous: Manifest
+    verified: dict[str, Stamp]
+    staging: Path
+    adopted: set[str]
+
+    def __getstate__(self) -> dict:
+        """Numbers in arrays and the paths as one text: handed from a worker, the dicts of a
+        140,000-file site pickled as they are took half a second to unpickle."""
+        paths = list(self.previous)
+        verified, adopted = self.verified, self.adopted
+        stamps = [verified.get(path, (0, 0, 0)) for path in paths]
+        try:
+            inodes, sizes, mtimes = (array("Q", [s[0] for s in stamps]), array("q", [s[1] for s in stamps]),
+                                     array("q", [s[2] for s in stamps]))
+            entry_sizes = array("q", [entry.size for entry in self.previous.values()])
+        except OverflowError:  # a number no array holds (a 128-bit file ID): the dicts as they are
+            return {"plain": (self.previous, verified, self.staging, adopted)}
+        flags = bytes((path in verified) | (path in adopted) << 1 for path in paths)
+        return {"paths": "\n".join(paths), "digests": "".join(entry.digest for entry in self.previous.values()),
+                "entry_sizes": entry_sizes, "flags": flags, "inodes": inodes, "sizes": sizes, "mtimes": mtimes,
+                "staging": os.fspath(self.staging)}
+
+    def __setstate__(self, state: dict) -> None:
+        if "plain" in state:
+            self.previous, self.verified, self.staging, self.adopted = state["plain"]
+            return
+        paths = state["paths"].split("\n") if state["paths"] else []
+        digests = state["digests"]
+        self.previous = dict(zip(paths, map(Entry, (digests[i:i + 40] for i in range(0, len(digests), 40)),
+                                            state["entry_sizes"])))
+        flags, inodes, sizes, mtimes = state["flags"], state["inodes"], state["sizes"], state["mtimes"]
+        self.verified = {paths[i]: (inodes[i], sizes[i], mtimes[i]) for i, flag in enumerate(flags) if flag & 1}
+        self.adopted = {paths[i] for i, flag in enumerate(flags) if flag & 2}
+        self.staging = Path(state["staging"])
+
+
+def open_output(output_dir: Path, stat_index: Path | None) -> OldOutput:
+    """Read the output's manifest, verify its files, and make the staging folder, adopting
+    the back buffer's files that are the very files of the verified output."""
+    output_dir = Path(output_dir).resolve()
+    previous = (read_manifest(output_dir) if output_dir.is_dir() else None) or {}
+    verified = verified_files(output_dir, previous, StatIndex.load(stat_index)) if previous else {}
+    staging = _new_staging(output_dir)
+    adopted = _adopt(back_buffer(output_dir), staging, verified) if verified else set()
+    (staging / STAGING_STAMP).touch()
+    return OldOutput(previous, verified, staging, adopted)
+
+
+def _new_staging(output_dir: Path) -> Path:
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.new-", dir=output_dir.parent))
+    os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from the web server
+    return staging
+
+
+class OutputOpening:
+    """open_output in a worker process, for the build to go on meanwhile (it verifies the
+    old output and prunes the back buffer, a stat of every file of both, while the build
+    loads its sources). Before anything is staged: the output is only read, and the staging
+    folder is the build's own."""
+
+    def __init__(self, output_dir: Path, stat_index: Path | None):
+        from generator.parallel import worker_pool  # only a large output is opened apart
+
+        self.output_dir = Path(output_dir).resolve()
+        self._pool = worker_pool(1)
+        self._future = self._pool.submit(open_output, self.output_dir, stat_index)
+
+    def result(self) -> OldOutput:
+        """The opened output (the worker's error, if it failed, raised here)."""
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+    def discard(self) -> None:
+        """For a build that stops before writing: once the worker is done, its staging
+        folder goes back to being the back buffer."""
+        try:
+            old = self.result()
+        except Exception:  # the build stops for its own reason; this one adds nothing
+            return
+        _set_aside(old.staging, self.output_dir)
+
+
+def start_opening(output_dir: Path, stat_index: Path | None) -> OutputOpening | None:
+    """An OutputOpening when the output is large and a core is free for it; None: the
+    writer opens the output itself."""
+    from generator.parallel import usable_cores
+
+    try:
+        large = os.lstat(Path(output_dir) / MARKER).st_size >= OPEN_APART_FROM
+    except OSError:
+        return None
+    return OutputOpening(output_dir, stat_index) if large and usable_cores() > 1 else None
+
+
+def _set_aside(staging: Path, output_dir: Path) -> None:
+    """A staging folder a build will not commit, kept as the back buffer: whatever it holds,
+    the next build adopts only the very files of the verified output (_adopt)."""
+    if staging.is_dir():
+        (staging / STAGING_STAMP).touch()
+        _retire(staging, back_buffer(output_dir))
+
+
 # --- the writer --------------------------------------------------------------------------
 
 
@@ -612,7 +730,9 @@ class OutputWriter:
     """
 
     def __init__(self, output_dir: Path, memo: WriteMemo | None = None, stat_index: Path | None = None,
-                 compress: bool = True):
+                 compress: bool = True, old: OldOutput | None = None):
+        """`old`: the output as open_output (or an OutputOpening) found it; opened here when
+        not given. The dev server's writer (a memo of a build into the same folder) needs none."""
         self.output_dir = Path(output_dir).resolve()
         self.memo = memo
         self.stat_index = stat_index
@@ -623,19 +743,15 @@ class OutputWriter:
             self.previous: Manifest = memo.manifest
             self.reusable: dict[str, str] = memo.digests  # read only: the next commit sets a new one
             self.verified: dict[str, Stamp] = {}
+            self.staging = _new_staging(self.output_dir)
+            (self.staging / STAGING_STAMP).touch()
+            self.adopted: set[str] = set()
         else:
-            self.previous = (read_manifest(self.output_dir) if self.output_dir.is_dir() else None) or {}
-            index = StatIndex.load(stat_index)
-            self.verified = verified_files(self.output_dir, self.previous, index) if self.previous else {}
+            old = old if old is not None else open_output(self.output_dir, stat_index)
+            self.previous, self.verified, self.staging = old.previous, old.verified, old.staging
+            # the files of the adopted staging folder: each the very file (inode) of the old output at its path
+            self.adopted = old.adopted
             self.reusable = {path: self.previous[path].digest for path in self.verified}
-        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output_dir.name}.new-", dir=self.output_dir.parent))
-        os.chmod(self.staging, 0o755)  # mkdtemp's 0700 would hide the site from the web server
-        # the files of the adopted staging folder: each the very file (inode) of the old output at its path
-        self.adopted: set[str] = set()
-        if not self.in_place and self.verified:
-            self.adopted = _adopt(back_buffer(self.output_dir), self.staging, self.verified)
-        (self.staging / STAGING_STAMP).touch()
         self.fresh_memo: dict[str, tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
         self.fresh_groups: dict[object, Group] = {}
         self.manifest: dict[str, str] = {}  # path → digest of the new site
@@ -772,7 +888,10 @@ class OutputWriter:
         return len(self.changed)
 
     def abort(self) -> None:
-        _remove_tree(self.staging)
+        if self.in_place:
+            _remove_tree(self.staging)
+        else:  # kept as the back buffer, which the next build prunes, instead of deleting a whole site's links
+            _set_aside(self.staging, self.output_dir)
 
     # A command-line build: the whole new tree beside the old, then one exchange.
 
@@ -961,25 +1080,58 @@ def _adopt(back: Path, staging: Path, verified: dict[str, Stamp]) -> set[str]:
     return kept
 
 
-def _prune(root: Path, prefix: str, verified: dict[str, Stamp], kept: set[str]) -> bool:
-    """Remove from root/prefix what _adopt does not keep; whether the folder is left empty."""
+# Filesystems whose directory listing gives each file's own inode number (d_ino is
+# st_ino): there a listed inode can vouch for a file without a stat of its own. Not
+# overlayfs, FUSE or network filesystems, where the listing's number may be another.
+_LISTED_INODES_TRUE = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "jfs", "reiserfs", "zfs"})
+
+
+def _filesystem_type(device: int) -> str:
+    """The type of the Linux filesystem mounted from this device ("" where not known)."""
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            for line in mounts:
+                fields, _, rest = line.partition(" - ")
+                if fields.split(" ")[2:3] == [wanted]:
+                    return rest.split(" ", 1)[0]
+    except (OSError, IndexError):
+        pass
+    return ""
+
+
+def _prune(root: Path, prefix: str, verified: dict[str, Stamp], kept: set[str], by_listing: bool | None = None,
+           device: int = 0) -> bool:
+    """Remove from root/prefix what _adopt does not keep; whether the folder is left empty.
+
+    On a filesystem whose listing gives the files' own inodes, a file listed with the
+    verified file's inode is that very file, kept without a stat of its own (a folder on
+    another device, a mount inside, is checked file by file); elsewhere each file is
+    checked by its stat."""
+    if by_listing is None:
+        device = os.lstat(root).st_dev
+        by_listing = sys.platform.startswith("linux") and _filesystem_type(device) in _LISTED_INODES_TRUE
+    folder = os.path.join(root, prefix)
+    if by_listing and prefix and os.lstat(folder).st_dev != device:
+        by_listing = False
     empty = True
-    with os.scandir(os.path.join(root, prefix)) as entries:
+    with os.scandir(folder) as entries:
         listed = list(entries)
     for entry in listed:
         path = prefix + entry.name
         if entry.is_dir(follow_symlinks=False):
-            if _prune(root, path + "/", verified, kept):
+            if _prune(root, path + "/", verified, kept, by_listing, device):
                 os.rmdir(entry.path)
             else:
                 empty = False
             continue
-        info = entry.stat(follow_symlinks=False)
         want = verified.get(path)
-        if want is not None and stat_module.S_ISREG(info.st_mode) and _stamp(info) == want:
-            kept.add(path)
-            empty = False
-        elif not (prefix == "" and entry.name == STAGING_STAMP):
+        if want is not None and entry.is_file(follow_symlinks=False):
+            if entry.inode() == want[0] if by_listing else _stamp(entry.stat(follow_symlinks=False)) == want:
+                kept.add(path)
+                empty = False
+                continue
+        if not (prefix == "" and entry.name == STAGING_STAMP):
             os.unlink(entry.path)
     return empty
 

@@ -11,6 +11,7 @@ import pytest
 from test_build import digest_tree
 
 import generator.writer as writer_module
+from generator import parallel
 from generator.build import CACHE_DIR, build
 from generator.diagnostics import BuildFailed
 
@@ -96,3 +97,54 @@ def test_a_folder_in_the_back_buffers_place_that_is_not_the_builders_is_left_alo
     build(sample_copy, output)
     assert sorted(p.name for p in theirs.iterdir()) == ["notes.txt"]
     assert digest_tree(output) == clean(sample_copy, tmp_path / "clean")
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_an_output_opened_in_a_worker_gives_the_site_a_clean_build_gives(twice, method, tmp_path, monkeypatch):
+    """A large output is verified, and the back buffer adopted, in a worker while the
+    sources load (writer.start_opening): the same site, under either start method."""
+    root, output = twice
+    monkeypatch.setattr(writer_module, "OPEN_APART_FROM", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setenv(parallel.START_METHOD_VARIABLE, method)
+    opened: list[object] = []
+    real = writer_module.OutputOpening.result
+    monkeypatch.setattr(writer_module.OutputOpening, "result", lambda self: opened.append(self) or real(self))
+    edit(root, "name: 2024年开展", "name: 2024 年开展")
+    links: list[str] = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda source, target, **kw: links.append(str(target)) or real_link(source, target, **kw))
+    build(root, output)
+    assert opened, "the output was opened in this process"
+    files = len(list(p for p in output.rglob("*") if p.is_file()))
+    assert len(links) < files / 10, "the back buffer was not adopted"
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
+
+
+def test_a_build_that_stops_before_writing_keeps_the_back_buffer(twice, tmp_path, monkeypatch):
+    """An output opened apart, for a build whose sources then fail their checks: the
+    opened staging folder goes back to being the back buffer, and the output is as it was."""
+    root, output = twice
+    monkeypatch.setattr(writer_module, "OPEN_APART_FROM", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    before = digest_tree(output)
+    (root / "site.yaml").write_text((root / "site.yaml").read_text(encoding="utf-8") + "\n: [\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(root, output)
+    assert digest_tree(output) == before
+    assert writer_module.back_buffer(output).is_dir()
+    assert not [p for p in output.parent.iterdir() if ".new-" in p.name], "a staging folder was left"
+
+
+def test_a_failed_commit_keeps_the_staging_folder_as_the_back_buffer(twice, tmp_path, monkeypatch):
+    root, output = twice
+    edit(root, "name: 2024年开展", "name: 改过名的项目")
+    real = writer_module.OutputWriter.commit
+    monkeypatch.setattr(writer_module.OutputWriter, "commit", lambda self: (_ for _ in ()).throw(OSError(28, "full")))
+    with pytest.raises(BuildFailed):
+        build(root, output)
+    assert writer_module.back_buffer(output).is_dir()
+    assert not [p for p in output.parent.iterdir() if ".new-" in p.name]
+    monkeypatch.setattr(writer_module.OutputWriter, "commit", real)
+    build(root, output)
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
