@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -601,7 +601,7 @@ class OutputOpening:
             old = self.result()
         except Exception:  # the build stops for its own reason; this one adds nothing
             return
-        _set_aside(old.staging, self.output_dir)
+        _set_aside(old.staging, self.output_dir, bool(old.adopted))
 
 
 def start_opening(output_dir: Path, stat_index: Path | None) -> OutputOpening | None:
@@ -616,12 +616,16 @@ def start_opening(output_dir: Path, stat_index: Path | None) -> OutputOpening | 
     return OutputOpening(output_dir, stat_index) if large and usable_cores() > 1 else None
 
 
-def _set_aside(staging: Path, output_dir: Path) -> None:
-    """A staging folder a build will not commit, kept as the back buffer: whatever it holds,
-    the next build adopts only the very files of the verified output (_adopt)."""
-    if staging.is_dir():
+def _set_aside(staging: Path, output_dir: Path, adopted: bool) -> None:
+    """A staging folder a build will not commit: when it holds the back buffer it adopted,
+    kept as the back buffer again (whatever it holds now, the next build adopts only the
+    very files of the verified output, and a failed build does not delete a whole site's
+    links); otherwise removed, as a build that never began would leave no folder."""
+    if adopted and staging.is_dir():
         (staging / STAGING_STAMP).touch()
         _retire(staging, back_buffer(output_dir))
+    else:
+        _remove_tree(staging)
 
 
 # --- the writer --------------------------------------------------------------------------
@@ -875,54 +879,54 @@ class OutputWriter:
         """Put the staged files in place; how many were written."""
         try:
             if self.in_place:
-                entries = self._replace_in_place()
+                entries: Manifest | None = self._replace_in_place()
             else:
                 entries = self._swap_whole_tree()
         except BaseException:
             self.abort()
             raise
-        if self.memo is not None:
+        if self.memo is not None and entries is not None:
             self.memo.files, self.memo.groups = self.fresh_memo, self.fresh_groups
             # self.manifest has the paths of `entries` (the committed site) and their digests
             self.memo.manifest, self.memo.digests, self.memo.output_dir = entries, self.manifest, self.output_dir
         return len(self.changed)
 
     def abort(self) -> None:
-        if self.in_place:
-            _remove_tree(self.staging)
-        else:  # kept as the back buffer, which the next build prunes, instead of deleting a whole site's links
-            _set_aside(self.staging, self.output_dir)
+        _set_aside(self.staging, self.output_dir, bool(self.adopted))
 
     # A command-line build: the whole new tree beside the old, then one exchange.
 
-    def _swap_whole_tree(self) -> Manifest:
+    def _swap_whole_tree(self) -> Manifest | None:
+        """The new site in staging, exchanged with the output; its manifest (None when no
+        memo keeps it)."""
         staging, output_dir = self.staging, self.output_dir
         changed = set(self.changed)
-        output, staged = os.fspath(output_dir), os.fspath(staging)
-        adopted = self.adopted
-        for path in self.manifest:
-            if path not in changed:
-                self._link_unchanged(path, output, staged, path in adopted)
-        for path in adopted - self.manifest.keys():  # the adopted files the new site no longer has
-            os.unlink(f"{staged}/{path}")
+        self._link_unchanged([path for path in self.manifest if path not in changed])
+        for path in self.adopted - self.manifest.keys():  # the adopted files the new site no longer has
+            os.unlink(os.path.join(staging, path))
             _remove_empty_parents((staging / path).parent, staging)
         self._carry_the_rest()
-        # One pass in path order, the manifest's and the stat index's: an unchanged file keeps
-        # its Entry, and its stamp goes straight into the index's arrays (no table by path).
+        # One pass in path order, the manifest's and the stat index's: each file's stamp goes
+        # straight into the index's arrays (no table by path), and its line into the manifest.
+        keep_entries = self.memo is not None
         entries: Manifest = {}
+        lines: list[str] = []
         mtimes, inodes = array("q"), array("Q")
-        verified, previous = self.verified, self.previous
+        verified, previous, staged = self.verified, self.previous, os.fspath(staging)
         for path in sorted(self.manifest):
             digest = self.manifest[path]
             # an unchanged file is the old output's very inode: its stamp is the one verified
             inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
-            old = previous.get(path)
-            entries[path] = old if old is not None and old.digest == digest and old.size == size else Entry(digest, size)
+            lines.append(f"{digest} {size} {path}\n")
+            if keep_entries:
+                old = previous.get(path)
+                entries[path] = old if old is not None and old.digest == digest and old.size == size else Entry(digest, size)
             # a rename keeps the time and the inode; a number too large for the index is kept
             # as 0, which the file's stat never equals, so it is checked by content
             mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
             inodes.append(inode if 0 <= inode <= _UINT64 else 0)
-        data = manifest_bytes(entries)
+        data = MARKER_TEXT_2 + "".join(lines).encode("utf-8")
+        del lines
         (staging / MARKER).write_bytes(data)
         (staging / STAGING_STAMP).unlink()
         if self.stat_index is not None:
@@ -933,41 +937,44 @@ class OutputWriter:
         if staging.is_dir():  # the old site, now where staging was: the next build's staging
             (staging / STAGING_STAMP).touch()
             _retire(staging, back_buffer(output_dir))
-        return entries
+        return entries if keep_entries else None
 
-    def _link_unchanged(self, path: str, output: str, staging: str, in_place: bool = False) -> None:
-        # Plain strings and a memo of the folders made: this runs once per file of the site.
-        source = f"{output}/{path}"
-        before = self.verified[path]
-        try:
-            now = os.lstat(source)
-        except OSError:
-            now = None
-        if now is None or _stamp(now) != before:
-            raise OutputError(message("output.changed-during-build", path=source))
-        if in_place:  # the adopted staging folder holds this very file (inode) already
-            return
-        folder = path.rpartition("/")[0]
-        if folder not in self._made:
-            os.makedirs(f"{staging}/{folder}", exist_ok=True)
-            self._made.add(folder)
-        _link_or_copy(source, f"{staging}/{path}")
+    def _link_unchanged(self, paths: list[str]) -> None:
+        """Each of these files of the old output, checked to be still the one verified, into
+        staging (a hard link) unless staging holds that very file already (adopted)."""
+        # Plain strings, one loop and a set of the folders made: this runs for every file of the site.
+        output, staging = os.fspath(self.output_dir), os.fspath(self.staging)
+        verified, adopted, made, lstat = self.verified, self.adopted, self._made, os.lstat
+        for path in paths:
+            source = f"{output}/{path}"
+            try:
+                info = lstat(source)
+                same = (info.st_ino, info.st_size, info.st_mtime_ns) == verified[path]
+            except OSError:
+                same = False
+            if not same:
+                raise OutputError(message("output.changed-during-build", path=source))
+            if path in adopted:  # the adopted staging folder holds this very file (inode) already
+                continue
+            folder = path.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(f"{staging}/{folder}", exist_ok=True)
+                made.add(folder)
+            _link_or_copy(source, f"{staging}/{path}")
 
     def _carry_the_rest(self) -> None:
         """Files in the old output that the new site does not have: the builder's own
         unchanged ones go with the old site; anything else is carried over and reported."""
         if not self.output_dir.is_dir():
             return
-        for path, is_dir in _walk(self.output_dir):
-            if path == MARKER or path in self.manifest:
-                continue
-            if path in self.verified:
-                continue  # the builder wrote it, and it is no longer part of the site
-            if is_dir:
-                continue
-            reason = "changed" if path in self.previous else "foreign"
+        manifest, verified, previous = self.manifest, self.verified, self.previous
+
+        def builders(path: str) -> bool:  # (one the builder wrote may no longer be part of the site)
+            return path in manifest or path in verified or path == MARKER
+
+        for path in _files_under(os.fspath(self.output_dir), builders):
             self._carry(path)
-            self.kept.append(Kept(path, reason))
+            self.kept.append(Kept(path, "changed" if path in previous else "foreign"))
 
     def _carry(self, path: str) -> None:
         source, target = self.output_dir / path, self.staging / path
@@ -1166,16 +1173,21 @@ def _link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copy2(source, target, follow_symlinks=False)
 
 
-def _walk(root: Path, prefix: str = "") -> Iterator[tuple[str, bool]]:
-    """(relative path, is a real folder) of everything under root, links not followed."""
-    with os.scandir(root / prefix if prefix else root) as entries:
-        listed = sorted(entries, key=lambda e: e.name)
-    for entry in listed:
-        path = f"{prefix}{entry.name}"
-        is_dir = entry.is_dir(follow_symlinks=False)
-        yield path, is_dir
-        if is_dir:
-            yield from _walk(root, path + "/")
+def _files_under(root: str, known: Callable[[str], bool]) -> list[str]:
+    """The relative path of everything under root that is not a real folder (files, links
+    and the like; links not followed) and not `known`, in the order of a walk by sorted names."""
+    found: list[str] = []
+    folders = [""]
+    while folders:
+        prefix = folders.pop()
+        with os.scandir(f"{root}/{prefix}" if prefix else root) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(f"{prefix}{entry.name}/")
+                elif not known(prefix + entry.name):
+                    found.append(prefix + entry.name)
+    found.sort(key=lambda path: path.split("/"))
+    return found
 
 
 def _remove_empty_parents(folder: Path, output_dir: Path) -> None:

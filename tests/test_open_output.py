@@ -120,3 +120,14 @@ def test_the_type_of_this_machines_filesystems_is_known(tmp_path):
         pytest.skip("the listing is trusted only on Linux")
     assert writer_module._filesystem_type(os.lstat("/proc").st_dev) == "proc"
     assert writer_module._filesystem_type(os.lstat(tmp_path).st_dev) != ""
+
+
+def test_files_outside_the_manifest_are_found_in_the_order_of_a_walk_by_sorted_names(tmp_path):
+    """The files carried over are reported in the order a walk by sorted names meets them
+    ("a/x" before "a-b"), links included and not followed, real folders left out."""
+    for name in ("a/x", "a/known", "a-b", "a.b/c/d", "z"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name, encoding="utf-8")
+    (tmp_path / "a" / "link").symlink_to(tmp_path / "a.b", target_is_directory=True)
+    found = writer_module._files_under(str(tmp_path), {"a/known", "z"}.__contains__)
+    assert found == ["a/link", "a/x", "a-b", "a.b/c/d"]
