@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import re
 import sys
 import time
@@ -350,6 +351,21 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # the system said no: say what, where and what to do; no traceback
         print(f"disclose: {system_error(error)}", file=sys.stderr)
         return 1
+
+
+def run() -> None:
+    """The `disclose` command: main(), then out of the process without the interpreter's
+    teardown. A build after an edit holds the model of the whole portal, millions of small
+    objects, and freeing them one by one at exit took a third of a second at 10,000 pages.
+    Every file the command writes is closed and every worker pool shut down before main()
+    returns, so skipping the teardown loses nothing but the time."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: as Python's own exit would, say so by the code
+            code = code or 120
+    os._exit(code)
 
 
 def system_error(error: OSError) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from generator import charts, compare, feeds, urls, views
 from generator.model import Department, Disclosure, Project, Site
@@ -17,6 +19,48 @@ class Page:
     template: str
     context: dict = field(default_factory=dict)
     title: str = ""
+
+    def render_context(self) -> dict:
+        """The context as the template sees it: each `Derived` value made."""
+        return {name: value.value() if isinstance(value, Derived) else value for name, value in self.context.items()}
+
+
+class Derived:
+    """A value of a page's context made from others only when the page is rendered or its
+    context compared. A build after an edit lists every page but renders only those of the
+    departments that changed: the charts, the comparison with the year before and each
+    project's view of its disclosure of every other department are never made. Equal when
+    the values are equal, so that a kept page is recognised by its context as before."""
+
+    __slots__ = ("make", "args", "_value")
+    _value: Any
+
+    def __init__(self, make: Callable[..., Any], *args: Any):
+        self.make, self.args = make, args
+
+    def value(self) -> Any:
+        try:
+            return self._value
+        except AttributeError:
+            self._value = self.make(*self.args)
+            return self._value
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        return isinstance(other, Derived) and self.value() == other.value()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by a value that may be unhashable
+
+    def __reduce__(self) -> tuple:  # a spawned worker makes the value itself
+        return (_derived, (self.make, self.args))
+
+    def __repr__(self) -> str:
+        return f"Derived({getattr(self.make, '__qualname__', self.make)!r})"
+
+
+def _derived(make: Callable[..., Any], args: tuple) -> Derived:
+    return Derived(make, *args)
 
 
 def crumb(title: str, path: str) -> dict:
@@ -95,19 +139,19 @@ def _disclosure_pages(head: Department, disclosure: Disclosure, strings: dict, t
         "disclosure": disclosure,
         "years": years or (disclosure.year,),
         "crumbs": [*trail, dept_crumb, year_crumb],
-        "description": feeds.description(head.name, disclosure),
-        "charts": charts.disclosure_charts(disclosure),
-        "comparison": compare.compare(year_before, disclosure) if year_before is not None else None,
+        "description": Derived(feeds.description, head.name, disclosure),
+        "charts": Derived(charts.disclosure_charts, disclosure),
+        "comparison": Derived(compare.compare, year_before, disclosure) if year_before is not None else None,
     }
     pages = [Page(year_crumb["path"], "disclosure.html", context, f"{head.name} {year_title}")]
     for project in disclosure.projects:
         path = urls.project(head.ref, disclosure.year, project.key)
         project_context = {
             "department": head,
-            "disclosure": disclosure_for_project(disclosure, project),
+            "disclosure": Derived(disclosure_for_project, disclosure, project),
             "project": project,
             "crumbs": [*trail, dept_crumb, year_crumb, crumb(project.name, path)],
-            "description": project_description(head, disclosure, project),
+            "description": Derived(project_description, head, disclosure, project),
         }
         pages.append(Page(path, "project.html", project_context, project.name))
     return pages

@@ -140,7 +140,7 @@ def relative_root(context, _) -> str:
 def render_page(env: Environment, page: Page) -> bytes:
     """One page's bytes; any failure becomes a RenderError naming the template and line."""
     try:
-        html = env.get_template(page.template).render(page=page, **page.context)
+        html = env.get_template(page.template).render(page=page, **page.render_context())
     except Exception as exc:
         template, line = _template_location(exc)
         message = getattr(exc, "message", None) or str(exc)

@@ -96,6 +96,8 @@ _VALID_PATH = re.compile(_PLAIN_PATH)
 
 _LINE_1 = re.compile(rf"([0-9a-f]{{40}}) ({_PLAIN_PATH})")
 _LINE_2 = re.compile(rf"([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})")
+_LINES_1 = re.compile(rf"^([0-9a-f]{{40}}) ({_PLAIN_PATH})$", re.MULTILINE)
+_LINES_2 = re.compile(rf"^([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})$", re.MULTILINE)
 
 
 class OutputError(Exception):
@@ -230,8 +232,8 @@ def parse_manifest(text: str, where: str) -> Manifest:
         raise OutputError(message("manifest.bad-line", path=where, line=1, text=lines[0][:80]))
     with_stat = header == MARKER_TEXT_2
     if lines[-1] == "":
-        manifest = _valid_lines(lines[1:-1], with_stat)
-        if manifest is not None and len(manifest) == len(lines) - 2:  # else a path listed twice, named below
+        manifest = _valid_lines(text[len(lines[0]) + 1:], with_stat)
+        if manifest is not None and len(manifest) == len(lines) - 2:  # else a bad line or a path listed twice, named below
             return manifest
     manifest = {}
     for number, line in enumerate(lines[1:], start=2):
@@ -244,15 +246,13 @@ def parse_manifest(text: str, where: str) -> Manifest:
     return manifest
 
 
-def _valid_lines(lines: list[str], with_stat: bool) -> Manifest | None:
-    """The manifest of these lines in one sweep; None when one is not a valid line (for
-    the line by line reading to find and name)."""
-    found = [match for match in map((_LINE_2 if with_stat else _LINE_1).fullmatch, lines) if match is not None]
-    if len(found) != len(lines):
-        return None
+def _valid_lines(body: str, with_stat: bool) -> Manifest:
+    """The manifest of the lines after the header, in one sweep of the whole text. A line
+    that is not valid is not found (no line's match can reach into another: a path has no
+    control character), so the caller compares the count with the lines'."""
     if with_stat:
-        return {path: Entry(digest, int(size)) for digest, size, path in (match.groups() for match in found)}
-    return {path: Entry(digest) for digest, path in (match.groups() for match in found)}
+        return {path: Entry(digest, int(size)) for digest, size, path in _LINES_2.findall(body)}
+    return {path: Entry(digest) for digest, path in _LINES_1.findall(body)}
 
 
 def _parse_line(line: str, with_stat: bool) -> tuple[Entry, str] | None:

@@ -271,6 +271,33 @@ def test_a_fresh_process_renders_only_the_edited_department(portal, tmp_path, re
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
+def test_a_fresh_process_makes_the_views_of_the_edited_department_only(portal, tmp_path, monkeypatch):
+    """The page list names every page, but a page's charts, its comparison with the year
+    before and a project's view of its disclosure are made only if the page is rendered."""
+    from generator import charts, compare, pages
+
+    made: list[tuple[str, str]] = []
+
+    def counted(name, real):
+        def call(*args):
+            made.append((name, str(args[-1].folder if name != "project" else args[0].folder)))
+            return real(*args)
+        return call
+
+    monkeypatch.setattr(charts, "disclosure_charts", counted("charts", charts.disclosure_charts))
+    monkeypatch.setattr(compare, "compare", counted("compare", compare.compare))
+    monkeypatch.setattr(pages, "disclosure_for_project", counted("project", pages.disclosure_for_project))
+    build(portal, tmp_path / "out")
+    assert {name for name, _ in made} >= {"charts", "project"}
+    assert {folder.split("/")[2] for _, folder in made} >= {"731", "405001"}  # a clean build makes them all
+    made.clear()
+    rename_project(portal)
+    build(portal, tmp_path / "out")
+    assert made and {folder.split("/")[2] for _, folder in made} == {"731"}
+    clean_build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
 def test_a_page_edited_by_hand_makes_its_department_again(portal, tmp_path, rendered):
     build(portal, tmp_path / "out")
     page = tmp_path / "out/departments/405001/index.html"
@@ -341,7 +368,8 @@ def test_a_build_told_which_files_changed_lists_nothing_else(portal, tmp_path, m
     rename_project(portal)
     result = build(portal, tmp_path / "out", cache=cache, changed={str(portal / PROJECT)})
     assert walks == []
-    assert "departments/731/2025/projects/13070024P00000410006W/" in result.rendered
-    assert not any(path.startswith("departments/405001/") for path in result.rendered)
+    # the other projects of that year keep their pages: each one's view of the disclosure is unchanged
+    assert sorted(result.rendered) == ["departments/731/", "departments/731/2025/",
+                                       "departments/731/2025/projects/13070024P00000410006W/"]
     build(portal, tmp_path / "out", cache=cache, changed=None)  # not known: everything is looked at
     assert walks

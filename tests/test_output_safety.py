@@ -224,6 +224,36 @@ def test_a_manifest_of_the_first_format_is_read():
         parse_manifest(text + f"{'a' * 40} index.html\n", "m")  # a path twice
 
 
+HEADER_2 = "This folder is written by `disclose build`; each line below: sha1 size path.\n"
+
+
+def test_a_manifest_is_read_line_for_line():
+    lines = [f"{'a' * 40} 12 index.html", f"{'b' * 40} 0 departments/100/2025/index.html", f"{'c' * 40} 7 a b/c.json"]
+    manifest = parse_manifest(HEADER_2 + "".join(line + "\n" for line in lines), "m")
+    assert list(manifest) == ["index.html", "departments/100/2025/index.html", "a b/c.json"]
+    assert manifest["a b/c.json"] == ("c" * 40, 7)
+    assert parse_manifest(HEADER_2, "m") == {}
+
+
+@pytest.mark.parametrize("bad", [
+    "", f"{'a' * 40} 1 ../x", f"{'a' * 40} 1 /x", f"{'A' * 40} 1 x", f"{'a' * 40} x", f"{'a' * 39} 1 x",
+    f"{'a' * 40} 1 x\r", f"{'a' * 40} 1 a//b", f"{'a' * 40}  1 x", f"{'a' * 40} 1 x ", f"{'a' * 40} 1 index.html",
+])
+@pytest.mark.parametrize("where", [0, 1, 2])
+def test_any_line_a_build_does_not_write_is_named(bad, where):
+    lines = [f"{'a' * 40} 12 index.html", f"{'b' * 40} 3 b.txt"]
+    lines.insert(where, bad)
+    text = HEADER_2 + "".join(line + "\n" for line in lines)
+    if bad == f"{'a' * 40} 1 x ":  # a name may end in a space: a file of that name, not a bad line
+        assert "x " in parse_manifest(text, "m")
+        return
+    named = [number for number, line in enumerate(lines, start=2) if line == bad or line.endswith(" index.html")][-1] \
+        if bad.endswith(" index.html") else where + 2  # a path listed twice: its second line
+    with pytest.raises(OutputError) as refused:
+        parse_manifest(text, "m")
+    assert f"第 {named} 行" in str(refused.value) or f"line {named} " in str(refused.value)
+
+
 def test_the_command_line_says_which_files_it_kept(built, capsys):
     from generator.cli import main
 

@@ -138,7 +138,7 @@ def test_synthetic_portal_compares_every_later_year(tmp_path):
     compared = {}
     for page in pages:
         if page.template == "disclosure.html":
-            compared[page.path] = page.context["comparison"]
+            compared[page.path] = page.render_context()["comparison"]
     years = {path.split("/")[2] for path in compared}
     assert years == {"2024", "2025", "2026"}
     for path, comparison in compared.items():
