@@ -365,7 +365,9 @@ def run() -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: as Python's own exit would, say so by the code
             code = code or 120
-    os._exit(code)
+    if sys.getprofile() is None and sys.gettrace() is None:  # a profiler or coverage writes its data at exit
+        os._exit(code)
+    sys.exit(code)
 
 
 def system_error(error: OSError) -> str:

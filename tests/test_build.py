@@ -297,6 +297,23 @@ def test_command_line_build_reports_errors_and_exits_non_zero(make_site, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+def test_the_command_leaves_with_its_output_written_and_its_code(make_site, tmp_path):
+    """cli.run skips the interpreter's teardown: what was printed to a pipe (block-buffered
+    when Python is not told otherwise) must still arrive, and the exit code be main()'s."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    root = make_site()
+    command = [sys.executable, "-m", "generator", "build", "--timings", "--source", str(root), "--output", str(tmp_path / "o")]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("已生成") and len(lines) > 5 and "写入输出" in lines[-1]
+    (root / "site.yaml").write_text("title: [\n", encoding="utf-8")
+    failed = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", env=env)
+    assert failed.returncode == 1 and "site.yaml:" in failed.stderr and failed.stderr.endswith("\n")
+
+
 def test_python_dash_m_runs_the_command(make_site, tmp_path):
     root = make_site()
     done = subprocess.run(
