@@ -26,6 +26,7 @@ import ctypes.util
 import errno
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -515,43 +516,42 @@ OPEN_APART_FROM = 1_000_000
 
 @dataclass
 class OldOutput:
-    """The output a command-line build replaces, as found before anything is staged: its
-    manifest, the files verified against it (path → stamp), and the staging folder made for
-    the new site with the files adopted into it from the back buffer."""
+    """The output a command-line build replaces, as found before anything is staged: the
+    digests its manifest lists for the files verified against it (path → digest), their
+    stamps (path → stamp), the paths it lists that did not verify, and the staging folder
+    made for the new site with the files adopted into it from the back buffer. (Not the
+    manifest itself: a build needs only these, and at 140,000 files the manifest's entries
+    held besides them were a fifth of what the hand-over from a worker costs.)"""
 
-    previous: Manifest
+    digests: dict[str, str]
     verified: dict[str, Stamp]
+    unverified: set[str]
     staging: Path
     adopted: set[str]
 
     def __getstate__(self) -> dict:
         """Numbers in arrays and the paths as one text: handed from a worker, the dicts of a
         140,000-file site pickled as they are took half a second to unpickle."""
-        paths = list(self.previous)
-        verified, adopted = self.verified, self.adopted
-        stamps = [verified.get(path, (0, 0, 0)) for path in paths]
+        paths, verified, adopted = list(self.verified), self.verified, self.adopted
         try:
-            inodes, sizes, mtimes = (array("Q", [s[0] for s in stamps]), array("q", [s[1] for s in stamps]),
-                                     array("q", [s[2] for s in stamps]))
-            entry_sizes = array("q", [entry.size for entry in self.previous.values()])
+            inodes, sizes, mtimes = (array("Q", [verified[p][0] for p in paths]), array("q", [verified[p][1] for p in paths]),
+                                     array("q", [verified[p][2] for p in paths]))
         except OverflowError:  # a number no array holds (a 128-bit file ID): the dicts as they are
-            return {"plain": (self.previous, verified, self.staging, adopted)}
-        flags = bytes((path in verified) | (path in adopted) << 1 for path in paths)
-        return {"paths": "\n".join(paths), "digests": "".join(entry.digest for entry in self.previous.values()),
-                "entry_sizes": entry_sizes, "flags": flags, "inodes": inodes, "sizes": sizes, "mtimes": mtimes,
-                "staging": os.fspath(self.staging)}
+            return {"plain": (self.digests, verified, self.unverified, self.staging, adopted)}
+        return {"paths": "\n".join(paths), "digests": "".join(self.digests[p] for p in paths),
+                "adopted": bytes(p in adopted for p in paths), "inodes": inodes, "sizes": sizes, "mtimes": mtimes,
+                "unverified": "\n".join(self.unverified), "staging": os.fspath(self.staging)}
 
     def __setstate__(self, state: dict) -> None:
         if "plain" in state:
-            self.previous, self.verified, self.staging, self.adopted = state["plain"]
+            self.digests, self.verified, self.unverified, self.staging, self.adopted = state["plain"]
             return
         paths = state["paths"].split("\n") if state["paths"] else []
         digests = state["digests"]
-        self.previous = dict(zip(paths, map(Entry, (digests[i:i + 40] for i in range(0, len(digests), 40)),
-                                            state["entry_sizes"])))
-        flags, inodes, sizes, mtimes = state["flags"], state["inodes"], state["sizes"], state["mtimes"]
-        self.verified = {paths[i]: (inodes[i], sizes[i], mtimes[i]) for i, flag in enumerate(flags) if flag & 1}
-        self.adopted = {paths[i] for i, flag in enumerate(flags) if flag & 2}
+        self.digests = dict(zip(paths, (digests[i:i + 40] for i in range(0, len(digests), 40))))
+        self.verified = dict(zip(paths, zip(state["inodes"], state["sizes"], state["mtimes"])))
+        self.adopted = set(itertools.compress(paths, state["adopted"]))
+        self.unverified = set(state["unverified"].split("\n")) if state["unverified"] else set()
         self.staging = Path(state["staging"])
 
 
@@ -564,7 +564,8 @@ def open_output(output_dir: Path, stat_index: Path | None) -> OldOutput:
     staging = _new_staging(output_dir)
     adopted = _adopt(back_buffer(output_dir), staging, verified) if verified else set()
     (staging / STAGING_STAMP).touch()
-    return OldOutput(previous, verified, staging, adopted)
+    digests = {path: previous[path].digest for path in verified}
+    return OldOutput(digests, verified, previous.keys() - verified.keys(), staging, adopted)
 
 
 def _new_staging(output_dir: Path) -> Path:
@@ -747,15 +748,16 @@ class OutputWriter:
             self.previous: Manifest = memo.manifest
             self.reusable: dict[str, str] = memo.digests  # read only: the next commit sets a new one
             self.verified: dict[str, Stamp] = {}
+            self.unverified: set[str] = set()
             self.staging = _new_staging(self.output_dir)
             (self.staging / STAGING_STAMP).touch()
             self.adopted: set[str] = set()
         else:
             old = old if old is not None else open_output(self.output_dir, stat_index)
-            self.previous, self.verified, self.staging = old.previous, old.verified, old.staging
+            self.previous = {}  # the manifest's entries are the dev server's: a build in place keeps them
+            self.reusable, self.verified, self.unverified, self.staging = old.digests, old.verified, old.unverified, old.staging
             # the files of the adopted staging folder: each the very file (inode) of the old output at its path
             self.adopted = old.adopted
-            self.reusable = {path: self.previous[path].digest for path in self.verified}
         self.fresh_memo: dict[str, tuple[bytes, str, tuple[tuple[str, str], ...]]] = {}
         self.fresh_groups: dict[object, Group] = {}
         self.manifest: dict[str, str] = {}  # path → digest of the new site
@@ -912,15 +914,14 @@ class OutputWriter:
         entries: Manifest = {}
         lines: list[str] = []
         mtimes, inodes = array("q"), array("Q")
-        verified, previous, staged = self.verified, self.previous, os.fspath(staging)
+        verified, staged = self.verified, os.fspath(staging)
         for path in sorted(self.manifest):
             digest = self.manifest[path]
             # an unchanged file is the old output's very inode: its stamp is the one verified
             inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
             lines.append(f"{digest} {size} {path}\n")
             if keep_entries:
-                old = previous.get(path)
-                entries[path] = old if old is not None and old.digest == digest and old.size == size else Entry(digest, size)
+                entries[path] = Entry(digest, size)
             # a rename keeps the time and the inode; a number too large for the index is kept
             # as 0, which the file's stat never equals, so it is checked by content
             mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
@@ -967,14 +968,14 @@ class OutputWriter:
         unchanged ones go with the old site; anything else is carried over and reported."""
         if not self.output_dir.is_dir():
             return
-        manifest, verified, previous = self.manifest, self.verified, self.previous
+        manifest, verified, unverified = self.manifest, self.verified, self.unverified
 
         def builders(path: str) -> bool:  # (one the builder wrote may no longer be part of the site)
             return path in manifest or path in verified or path == MARKER
 
         for path in _files_under(os.fspath(self.output_dir), builders):
             self._carry(path)
-            self.kept.append(Kept(path, "changed" if path in previous else "foreign"))
+            self.kept.append(Kept(path, "changed" if path in unverified else "foreign"))
 
     def _carry(self, path: str) -> None:
         source, target = self.output_dir / path, self.staging / path

@@ -505,7 +505,7 @@ def test_a_crafted_manifest_never_reaches_outside_the_output(tmp_path_factory, l
     except OutputError:
         assert marker.read_bytes().startswith(MARKER_TEXT_2)  # refused, and nothing touched
     else:
-        assert all(valid_output_path(p) for p in writer.previous)
+        assert all(valid_output_path(p) for p in [*writer.reusable, *writer.unverified])
         writer.add("index.html", b"<p>new home</p>")
         writer.commit()
     assert victim.read_text(encoding="utf-8") == "keep"

@@ -11,29 +11,31 @@ from pathlib import Path
 import pytest
 
 import generator.writer as writer_module
-from generator.writer import Entry, OldOutput
+from generator.writer import OldOutput
 
 
 def old_output(tmp_path: Path, count: int = 50) -> OldOutput:
-    previous = {f"d{i % 7}/page{i}.html": Entry(f"{i:040x}", i * 10) for i in range(count)}
-    verified = {path: (1000 + i, entry.size, 1_700_000_000_000_000_000 + i)
-                for i, (path, entry) in enumerate(previous.items()) if i % 5}
+    listed = {f"d{i % 7}/page{i}.html": (f"{i:040x}", i * 10) for i in range(count)}
+    verified = {path: (1000 + i, size, 1_700_000_000_000_000_000 + i)
+                for i, (path, (_, size)) in enumerate(listed.items()) if i % 5}
+    digests = {path: listed[path][0] for path in verified}
     adopted = {path for i, path in enumerate(verified) if i % 3}
-    return OldOutput(previous, verified, tmp_path / "staging", adopted)
+    return OldOutput(digests, verified, listed.keys() - verified.keys(), tmp_path / "staging", adopted)
 
 
 def test_an_opened_output_survives_the_hand_over(tmp_path):
     old = old_output(tmp_path)
+    assert old.unverified and old.adopted and old.verified.keys() - old.adopted
     again = pickle.loads(pickle.dumps(old))
-    assert again.previous == old.previous and list(again.previous) == list(old.previous)
-    assert all(type(entry) is Entry for entry in again.previous.values())
-    assert again.verified == old.verified and again.adopted == old.adopted and again.staging == old.staging
+    assert again.digests == old.digests and list(again.digests) == list(old.digests)
+    assert again.verified == old.verified and list(again.verified) == list(old.verified)
+    assert again.adopted == old.adopted and again.unverified == old.unverified and again.staging == old.staging
 
 
 def test_an_empty_output_survives_the_hand_over(tmp_path):
-    old = OldOutput({}, {}, tmp_path, set())
+    old = OldOutput({}, {}, set(), tmp_path, set())
     again = pickle.loads(pickle.dumps(old))
-    assert (again.previous, again.verified, again.adopted) == ({}, {}, set())
+    assert (again.digests, again.verified, again.unverified, again.adopted) == ({}, {}, set(), set())
 
 
 def test_a_stamp_no_array_holds_is_handed_over_as_it_is(tmp_path):
@@ -41,7 +43,7 @@ def test_a_stamp_no_array_holds_is_handed_over_as_it_is(tmp_path):
     path = next(iter(old.verified))
     old.verified[path] = (2**100, 1, 2)  # a 128-bit file ID
     again = pickle.loads(pickle.dumps(old))
-    assert again.verified == old.verified and again.previous == old.previous
+    assert again.verified == old.verified and again.digests == old.digests and again.unverified == old.unverified
 
 
 class Listed:
