@@ -912,28 +912,29 @@ class OutputWriter:
         # straight into the index's arrays (no table by path), and its line into the manifest.
         keep_entries = self.memo is not None
         entries: Manifest = {}
-        lines: list[str] = []
         mtimes, inodes = array("q"), array("Q")
         verified, staged = self.verified, os.fspath(staging)
-        for path in sorted(self.manifest):
-            digest = self.manifest[path]
-            # an unchanged file is the old output's very inode: its stamp is the one verified
-            inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
-            lines.append(f"{digest} {size} {path}\n")
-            if keep_entries:
-                entries[path] = Entry(digest, size)
-            # a rename keeps the time and the inode; a number too large for the index is kept
-            # as 0, which the file's stat never equals, so it is checked by content
-            mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
-            inodes.append(inode if 0 <= inode <= _UINT64 else 0)
-        data = MARKER_TEXT_2 + "".join(lines).encode("utf-8")
-        del lines
-        (staging / MARKER).write_bytes(data)
+        # written as it is made, a few thousand lines at a time: the whole text, its list of
+        # lines and its bytes at once were the build's peak of memory
+        with open(staging / MARKER, "wb") as marker:
+            manifest = _HashedFile(marker, MARKER_TEXT_2)
+            for path in sorted(self.manifest):
+                digest = self.manifest[path]
+                # an unchanged file is the old output's very inode: its stamp is the one verified
+                inode, size, mtime = verified[path] if path not in changed and path in verified else _stamp(os.lstat(f"{staged}/{path}"))
+                manifest.line(f"{digest} {size} {path}\n")
+                if keep_entries:
+                    entries[path] = Entry(digest, size)
+                # a rename keeps the time and the inode; a number too large for the index is kept
+                # as 0, which the file's stat never equals, so it is checked by content
+                mtimes.append(mtime if _INT64[0] <= mtime <= _INT64[1] else 0)
+                inodes.append(inode if 0 <= inode <= _UINT64 else 0)
+            manifest.flush()
         (staging / STAGING_STAMP).unlink()
         if self.stat_index is not None:
             # Saved before the exchange: were the build killed between the two, the index
             # names a manifest the output does not have, and is ignored.
-            StatIndex(_digest(data), time.time_ns(), mtimes, inodes).save(self.stat_index)
+            StatIndex(manifest.hexdigest(), time.time_ns(), mtimes, inodes).save(self.stat_index)
         exchange(staging, output_dir)
         if staging.is_dir():  # the old site, now where staging was: the next build's staging
             (staging / STAGING_STAMP).touch()
@@ -1037,6 +1038,31 @@ class OutputWriter:
                 memo.lines[position[path]] = _manifest_line(path, entries[path])
         memo.lines_of = entries
         return MARKER_TEXT_2 + b"".join(memo.lines)
+
+
+class _HashedFile:
+    """Text lines written to a file in batches, UTF-8, with the SHA-1 of all its bytes."""
+
+    BATCH = 4096
+
+    def __init__(self, handle, head: bytes):
+        self.handle, self.hash = handle, hashlib.sha1(head)
+        self.lines: list[str] = []
+        handle.write(head)
+
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+        if len(self.lines) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        data = "".join(self.lines).encode("utf-8")
+        self.lines.clear()
+        self.hash.update(data)
+        self.handle.write(data)
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
 
 
 def back_buffer(output_dir: Path) -> Path:

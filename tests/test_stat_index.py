@@ -62,6 +62,19 @@ def test_the_index_lists_every_file_in_the_manifest_order(site):
     assert list(index.inodes) == [info.st_ino for info in stats]
 
 
+def test_a_manifest_written_in_many_batches_is_the_whole_manifest(make_site, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer_module._HashedFile, "BATCH", 7)  # a large site's manifest goes out a batch at a time
+    root, output = make_site(), tmp_path / "out"
+    build(root, output)
+    manifest = read_manifest(output)
+    assert manifest is not None and len(manifest) > 7 * 3
+    assert (output / MARKER).read_bytes() == writer_module.manifest_bytes(manifest)
+    assert {path for path in manifest} == {p.relative_to(output).as_posix() for p in output.rglob("*")
+                                           if p.is_file() and p.name != MARKER}
+    index = StatIndex.load(output_stat_index(root, output))
+    assert index is not None and index.marker == marker_digest(output)
+
+
 def test_files_as_recorded_are_trusted_without_being_read(site, hashed):
     root, output = site
     verified = _verify(root, output)
