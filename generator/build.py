@@ -544,8 +544,8 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
         memo, packed = (cache.bulk, cache.bulk_packed) if cache else ({}, {})
         if bulk is not None:
             bulk.fill(memo, packed)
-        for path, data in downloads.site_files(site, settings.bundles, memo, packed).items():
-            writer.add(path, data)
+        for path, parts in downloads.site_file_parts(site, settings.bundles, memo, packed):
+            writer.add_parts(path, parts)
             count += 1
         if bulk is not None:
             bulk.save(memo, packed)

@@ -20,7 +20,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from generator import urls, xlsx, zipfiles
@@ -294,9 +294,17 @@ REGION_HEAD = (Column("region_code", "行政区划代码", CODE),)
 
 
 def site_files(site: Site, bundle: bool = True, memo: dict | None = None, packed: dict | None = None) -> dict[str, bytes]:
+    """site_file_parts, each file's parts joined."""
+    return {path: b"".join(parts) for path, parts in site_file_parts(site, bundle, memo, packed)}
+
+
+def site_file_parts(site: Site, bundle: bool = True, memo: dict | None = None,
+                    packed: dict | None = None) -> Iterator[tuple[str, list[bytes]]]:
     """The bulk download: one CSV per table kind over every disclosure, with the
     department and the year on each row; the project lists and every project's targets
-    likewise; a data package describing them; a zip of it all.
+    likewise; a data package describing them; a zip of it all. Each file as the parts
+    its bytes are made of, in order (a large portal's CSV is tens of megabytes: the
+    caller need never join it).
 
     Each disclosure's rows are made into CSV lines once; `memo` (the dev server's) keeps
     them for a disclosure that is the very same object as at the last build. The zip
@@ -321,7 +329,6 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None, packed
         memo.clear()
         memo.update(fresh)
     order = [kind for kind in list(TABLE_KINDS) + ["projects", "targets"] if kind in groups]
-    files: dict[str, bytes] = {}
     pieces: dict[str, list[bytes]] = {}
     resources = []
     for key in order:
@@ -329,32 +336,33 @@ def site_files(site: Site, bundle: bool = True, memo: dict | None = None, packed
         columns = _bulk_columns(key, table, regions)
         header = csv_bytes([table.header(c) for c in columns], (), set())
         pieces[f"{key}.csv"] = [header, *chunks]
-        files[f"{urls.DATA}{key}.csv"] = header + b"".join(chunks)
+        yield f"{urls.DATA}{key}.csv", pieces[f"{key}.csv"]
         title = "项目绩效目标表（全部项目的绩效指标）" if key == "targets" else table.title
         bulk = DataTable(key, title, table.unit, columns, (), "", "", "", 0, table.classification)
         resources.append(_resource(bulk, f"{key}.csv"))
-    files[f"{urls.DATA}datapackage.json"] = _package(
+    package = _package(
         "disclosures", f"{site.config.title}：全部部门预算公开数据", resources,
         f"全部部门、全部年度的部门预算公开表，每类表一个 CSV，每行注明部门编码、部门名称和预算年度。单位：万元。{LICENSE_NOTE}",
     )
+    yield f"{urls.DATA}datapackage.json", [package]
     if bundle:
-        members = {path[len(urls.DATA):]: data for path, data in sorted(files.items())}
-        files[f"{urls.DATA}disclosures.zip"] = _bundle(members, pieces, packed)
-    return files
+        pieces["datapackage.json"] = [package]
+        yield f"{urls.DATA}disclosures.zip", [_bundle(pieces, packed)]
 
 
-def _bundle(members: dict[str, bytes], pieces: dict[str, list[bytes]], packed: dict | None) -> bytes:
-    """The bulk zip; each CSV compressed by chunk, as it was joined (`packed`: file name →
-    chunk → its deflate). Zip64 (zipfile, every member compressed whole) only for a portal
-    whose bulk files pass 4 GiB."""
+def _bundle(pieces: dict[str, list[bytes]], packed: dict | None) -> bytes:
+    """The bulk zip of these files (name → its parts), in name order; each CSV compressed
+    by chunk, as it was joined (`packed`: file name → chunk → its deflate). Zip64
+    (zipfile, every member compressed whole) only for a portal whose bulk files pass 4 GiB."""
+    names = sorted(pieces)
     try:
         return zipfiles.archive(
             (name, zipfiles.deflated_in_chunks(pieces[name], packed.setdefault(name, {}) if packed is not None else None)
-             if name in pieces else zipfiles.deflated(data))
-            for name, data in members.items()
+             if name.endswith(".csv") else zipfiles.deflated(b"".join(pieces[name])))
+            for name in names
         )
     except OverflowError:
-        return zip_bytes(members)
+        return zip_bytes({name: b"".join(pieces[name]) for name in names})
 
 
 _TARGET_HEAD = (Column("project_code", "项目编码", CODE), Column("project_name", "项目名称", TEXT))

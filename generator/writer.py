@@ -687,9 +687,9 @@ class Stager:
         self.adopted = adopted  # staging is the last build's retired site: files may be there
         self.made: set[str] = set()  # folders made by this process
 
-    def _create(self, path: str, data: bytes) -> None:
-        """A new file, never written through an existing one: in an adopted staging folder a
-        file may be a hard link of the live site's."""
+    def _create(self, path: str, *parts: bytes) -> None:
+        """A new file of these bytes, never written through an existing one: in an adopted
+        staging folder a file may be a hard link of the live site's."""
         target = os.path.join(self.staging, path)
         if self.adopted:
             with contextlib.suppress(FileNotFoundError):
@@ -698,9 +698,10 @@ class Stager:
         # quarter of the cost of making one of a large site's 100,000 files
         handle = os.open(target, _NEW_FILE, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
+            for part in parts:
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(handle, view):]
         finally:
             os.close(handle)
 
@@ -713,16 +714,32 @@ class Stager:
         copies = _siblings(path) if self.compress else ()
         if self.reusable.get(path) == digest and all(copy in self.reusable for copy in copies):
             return digest, False, ()
-        folder = path.rpartition("/")[0]
-        if folder not in self.made:
-            os.makedirs(self.staging / folder, exist_ok=True)
-            self.made.add(folder)
-        self._create(path, data)
+        self._create(self._folder_made(path), data)
         staged = []
         for copy, packed in compressed_copies(path, data) if self.compress else ():
             self._create(copy, packed)
             staged.append((copy, _digest(packed)))
         return digest, True, tuple(staged)
+
+    def stage_parts(self, path: str, parts: list[bytes]) -> Receipt:
+        """stage(path, b"".join(parts), its digest) for a file that gets no compressed copies,
+        without joining the parts."""
+        assert not precompressed(path), path
+        hashed = hashlib.sha1()
+        for part in parts:
+            hashed.update(part)
+        digest = hashed.hexdigest()
+        if self.reusable.get(path) == digest:
+            return digest, False, ()
+        self._create(self._folder_made(path), *parts)
+        return digest, True, ()
+
+    def _folder_made(self, path: str) -> str:
+        folder = path.rpartition("/")[0]
+        if folder not in self.made:
+            os.makedirs(self.staging / folder, exist_ok=True)
+            self.made.add(folder)
+        return path
 
 
 class OutputWriter:
@@ -813,6 +830,16 @@ class OutputWriter:
 
     def add(self, path: str, data: bytes) -> None:
         self.record(path, self.put(path, data))
+
+    def add_parts(self, path: str, parts: list[bytes]) -> None:
+        """add(path, b"".join(parts)), without joining them where nothing keeps the bytes: a
+        bulk download of a large portal is tens of megabytes, and one of them joined was the
+        peak of a build's memory. (The dev server's memo keeps each file's bytes, and a file
+        with compressed copies is compressed whole: those are joined.)"""
+        if self.memo is not None or (self.compress and precompressed(path)):
+            self.add(path, b"".join(parts))
+        else:
+            self.record(path, self._stager.stage_parts(path, parts))
 
     def keep_group(self, key: object, files: dict[str, bytes]) -> bool:
         """Record these files as unchanged, without staging or hashing them one by one, when

@@ -86,3 +86,28 @@ def test_a_file_that_moves_to_another_group_stays(tmp_path):
     _build(output, memo, {"a": {"x.html": data}, "b": {}})
     _build(output, memo, {"a": {}, "b": {"x.html": data}})
     _site(output, {"b": {"x.html": data}})
+
+
+def test_a_file_added_in_parts_is_the_parts_joined(tmp_path):
+    """add_parts (the bulk downloads of a command-line build): written without joining, its
+    digest that of the whole, and unchanged at the next build when the parts join the same."""
+    import hashlib
+
+    output = tmp_path / "site"
+    parts = [b"a,b\n", b"1,2\n" * 1000, b"", b"3,4\n"]
+    for memo in (None, WriteMemo()):
+        writer = OutputWriter(output, memo)
+        writer.add_parts("data/all.csv", parts)
+        writer.add_parts("index.html", [b"<p>", b"x</p>"])  # a page: joined, for its compressed copies
+        writer.commit()
+        whole = b"".join(parts)
+        assert (output / "data/all.csv").read_bytes() == whole
+        assert read_manifest(output)["data/all.csv"] == (hashlib.sha1(whole).hexdigest(), len(whole))
+        assert (output / "index.html.gz").is_file() and (output / "index.html").read_bytes() == b"<p>x</p>"
+    again = OutputWriter(output)
+    again.add_parts("data/all.csv", [b"".join(parts[:2]), parts[3]])
+    again.add_parts("index.html", [b"<p>x</p>"])
+    assert again.changed == []
+    again.add_parts("data/other.csv", [b"z\n"])
+    assert again.changed == ["data/other.csv"]
+    again.commit()
