@@ -501,10 +501,13 @@ def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: di
     environment = department_cache.environment_key(site, strings, template_dirs, root)
     keys = {dept.ref: department_cache.department_key(dept, environment, load_keys.get(dept.ref)) for dept in site.departments}
     last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
+    candidates = {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
+    # each candidate's files as the old output verifiably holds them, with the fingerprint recorded
+    held = department_cache.files_by_department(writer.reusable, site, set(extras), candidates)
     reused = set()
-    for ref, key in keys.items():
-        previous = last.get(ref)
-        if previous is not None and previous[0] == key and writer.reuse({p: d for p, d in previous[1].items() if p not in extras}):
+    for ref in sorted(candidates):
+        files = held[ref]
+        if department_cache.fingerprint(files) == last[ref][1] and writer.reuse(files):
             reused.add(ref)
     return reused, keys
 

@@ -43,8 +43,12 @@ read with the model's unpickler and checked for that shape; the records of depar
 the build no longer has are removed after it.
 
 **Departments** (`.disclose-cache/departments/<output key>.json`), for the output the
-record was written for: each department's key, and the files the build made for it (its
-pages and downloads, everything under its URL, and its search scopes) with their digests.
+record was written for: each department's key, and the fingerprint of the files the build
+made for it (its pages and downloads, everything under its URL, and its search scopes):
+the SHA-1 of their paths and digests (`fingerprint`). The files themselves are not
+listed: they are the old output's verified files under the department's URL and scopes,
+grouped from the writer's table of them, which a build has already (at 140,000 files a
+list of paths and digests per department was a 7 MB record and 30 MiB once read).
 JSON, not pickle: the file is read as untrusted input, and anything that does not parse
 as this shape counts as no record at all.
 
@@ -54,9 +58,10 @@ as this shape counts as no record at all.
   (the globals), the UI strings, the bytes of every template the build uses and of the
   generator itself. (A department whose load has no key, which a build does not make, is
   keyed by its pickled model instead.)
-- Reused only when the key is equal and every recorded file is in the output as
-  recorded, verified by the writer (`OutputWriter.reuse`); else the department is made
-  again. A failed or interrupted build writes no record; the record is replaced (written
+- Reused only when the key is equal and the department's verified files in the output
+  have the recorded fingerprint (a file missing, changed, added or not verified changes
+  it), and the writer takes them as they are (`OutputWriter.reuse`, which also wants
+  their compressed copies); else the department is made again. A failed or interrupted build writes no record; the record is replaced (written
   to a temporary file and renamed) after the output is committed.
 
 **Not covered**, made by every build: the site-wide pages, the site-wide search scope
@@ -88,6 +93,7 @@ from generator.writer import output_key
 
 _GENERATOR = Path(__file__).parent
 FORMAT = 2
+RECORD_FORMAT = 3  # the departments' record: 2 listed each file, 3 keeps their fingerprint
 TRUST_AFTER_NS = 2_000_000_000  # coarser than any file system's time stamps
 
 
@@ -377,32 +383,31 @@ def record_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / "departments" / f"{output_key(output)}.json"
 
 
-def load(path: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    """ref → (key, {path: digest}) of the last build into this output; {} when there is no
-    readable record of the expected shape."""
+def load(path: Path) -> dict[str, tuple[str, str]]:
+    """ref → (key, fingerprint of its files) of the last build into this output; {} when
+    there is no readable record of the expected shape."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
+        if data.get("format") != RECORD_FORMAT:
             return {}
         found = {}
         for ref, (key, files) in data["departments"].items():
-            if isinstance(ref, str) and isinstance(key, str) and isinstance(files, dict) \
-                    and all(isinstance(p, str) and isinstance(d, str) for p, d in files.items()):
+            if isinstance(ref, str) and isinstance(key, str) and isinstance(files, str):
                 found[ref] = (key, files)
         return found
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
-def files_by_department(manifest: dict[str, str], site: Site, skip: set[str]) -> dict[str, dict[str, str]]:
+def files_by_department(manifest: dict[str, str], site: Site, skip: set[str],
+                        only: set[str] | None = None) -> dict[str, dict[str, str]]:
     """The manifest's files under each department's URL and in its department-year search
     scopes (compressed copies aside: the writer accounts for them with their file), except
-    the paths in `skip`."""
-    refs = {urls.department(dept.ref): dept.ref for dept in site.departments}
+    the paths in `skip`; `only`: of these departments only."""
+    refs = {urls.department(dept.ref): dept.ref for dept in site.departments if only is None or dept.ref in only}
     grouped: dict[str, dict[str, str]] = {ref: {} for ref in refs.values()}
-    originals = set(manifest)
     for path, digest in manifest.items():
-        if path in skip or (path.endswith((".gz", ".br")) and path[:-3] in originals):
+        if path in skip or (path.endswith((".gz", ".br")) and path[:-3] in manifest):
             continue
         prefix = urls.department_of(path)
         ref = refs.get(prefix) if prefix is not None else urls.search_scope_department(path)
@@ -411,9 +416,14 @@ def files_by_department(manifest: dict[str, str], site: Site, skip: set[str]) ->
     return grouped
 
 
+def fingerprint(files: dict[str, str]) -> str:
+    """One digest of a department's files: their paths and digests, in path order."""
+    return hashlib.sha1("".join(f"{path}\0{files[path]}\n" for path in sorted(files)).encode("utf-8")).hexdigest()
+
+
 def save(path: Path, keys: dict[str, str], files: dict[str, dict[str, str]]) -> None:
-    data = {"format": FORMAT, "departments": {ref: [key, files.get(ref, {})] for ref, key in keys.items()}}
-    replace_file(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    departments = {ref: [key, fingerprint(files.get(ref, {}))] for ref, key in keys.items()}
+    replace_file(path, json.dumps({"format": RECORD_FORMAT, "departments": departments}, sort_keys=True).encode("utf-8"))
 
 
 class Remaining:

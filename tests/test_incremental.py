@@ -3,6 +3,7 @@ of change, and only the pages a change touches are rendered again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import queue
 import shutil
@@ -309,18 +310,29 @@ def test_a_page_edited_by_hand_makes_its_department_again(portal, tmp_path, rend
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
-@pytest.mark.parametrize("damage", ["not json", '{"format": 1, "departments": {"405001": ["x", {"a": 1}]}}', "forged digests"])
+@pytest.mark.parametrize("damage", ["not json", '{"format": 1, "departments": {"405001": ["x", {"a": 1}]}}',
+                                    '{"format": 3, "departments": {"405001": ["x", {"a": 1}]}}', "forged fingerprints",
+                                    "a rewritten output"])
 def test_a_damaged_or_forged_record_is_never_trusted(portal, tmp_path, rendered, damage):
     from generator import department_cache
+    from generator.writer import MARKER, Entry, manifest_bytes, read_manifest
 
     build(portal, tmp_path / "out")
     record = department_cache.record_path(portal / CACHE_DIR, tmp_path / "out")
-    if damage == "forged digests":  # the right keys, but files the output does not hold
+    if damage == "forged fingerprints":  # the right keys, but files the output does not hold
         data = json.loads(record.read_text(encoding="utf-8"))
-        for _key, files in data["departments"].values():
-            for path in files:
-                files[path] = "0" * 40
+        for files in data["departments"].values():
+            files[1] = "0" * 40
         record.write_text(json.dumps(data), encoding="utf-8")
+    elif damage == "a rewritten output":  # each department's page changed with its manifest: verified, not what was made
+        manifest = read_manifest(tmp_path / "out")
+        assert manifest is not None
+        for ref in ("405001", "569301", "731"):
+            page = tmp_path / f"out/departments/{ref}/index.html"
+            page.write_bytes(page.read_bytes().replace(b"</main>", b"<p>other</p></main>"))
+            data = page.read_bytes()
+            manifest[f"departments/{ref}/index.html"] = Entry(hashlib.sha1(data).hexdigest(), len(data))
+        (tmp_path / "out" / MARKER).write_bytes(manifest_bytes(manifest))
     else:
         record.write_text(damage, encoding="utf-8")
     rendered.clear()
