@@ -243,6 +243,11 @@ def model_memory():
             gc.enable()
 
 
+def load_records(root: Path, read_only: bool = False) -> department_cache.Records:
+    """The load records a command-line build keeps beside the sources (department_cache)."""
+    return department_cache.Records(Path(root) / CACHE_DIR / "loads", read_only)
+
+
 def load_site(root: Path, report: Report, cache: BuildCache | None = None, drafts: bool = True,
               config: Path | None = None, records: department_cache.Records | None = None,
               load_keys: dict[str, str] | None = None) -> Site | None:
@@ -376,7 +381,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         return unchanged
     watch.lap(message("timing.inputs"))
     report = Report()
-    records = None if cache is not None else department_cache.Records(root / CACHE_DIR / "loads")
+    records = None if cache is not None else load_records(root)
     load_keys: dict[str, str] = {}
     opening = _open_output_early(root, output) if cache is None else None
     try:  # the old output is opened (apart, when large) while the sources load and the pages are listed

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.argparse_text import localized
-from generator.build import build, load_site
+from generator.build import build, load_records, load_site
 from generator.diagnostics import BuildFailed, Report
 from generator.messages import available_languages, language_from_environment, message, set_language
 from generator.shards import Shard, merge_slices
@@ -115,7 +115,9 @@ def cmd_check(args) -> int:
     report = Report()
     started = time.perf_counter()
     level = verbosity(args)
-    site = load_site(Path(args.source).resolve(), report, config=args.config)
+    root = Path(args.source).resolve()
+    # the departments unchanged since the last build are taken from its load records, read only
+    site = load_site(root, report, config=args.config, records=load_records(root, read_only=True))
     failed = report.failed(args.strict)
     if args.format == "json":
         print(report.format_json())

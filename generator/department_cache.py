@@ -138,6 +138,7 @@ class KeyIndex:
 
     def __init__(self, records: Records):
         self.path = records.folder / "keys.json"
+        self.read_only = records.read_only
 
     def read(self) -> dict[str, str]:
         try:
@@ -149,7 +150,8 @@ class KeyIndex:
         return found
 
     def write(self, keys: dict[str, str]) -> None:
-        replace_file(self.path, json.dumps(keys, sort_keys=True).encode("utf-8"))
+        if not self.read_only:
+            replace_file(self.path, json.dumps(keys, sort_keys=True).encode("utf-8"))
 
 
 def _is_key(value: object) -> bool:
@@ -193,10 +195,12 @@ class Records:
     """Pickled records under one folder of .disclose-cache/, by key: loads, or postings (see
     the module's docstring). Each file is the sha256 of its bytes, then the bytes, so a
     damaged file is a miss. Picklable: the load workers write the records of the runs
-    they read."""
+    they read. `read_only` (disclose check, which validates without writing): records are
+    read, and none is written or removed."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, read_only: bool = False):
         self.folder = Path(folder)
+        self.read_only = read_only
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.pickle"
@@ -212,10 +216,13 @@ class Records:
         return self._path(key).is_file()
 
     def put(self, key: str, data: bytes) -> None:
-        replace_file(self._path(key), hashlib.sha256(data).digest() + data)
+        if not self.read_only:
+            replace_file(self._path(key), hashlib.sha256(data).digest() + data)
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the records (and leftover temporary files) of keys not in `keys`."""
+        if self.read_only:
+            return
         try:
             entries = list(os.scandir(self.folder))
         except OSError:

@@ -61,6 +61,36 @@ def test_a_load_from_records_equals_a_fresh_load(source, tmp_path, loaded_runs):
     assert again == keys and (site is None or set(keys) >= {dept.ref for dept in site.departments})
 
 
+def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("edit", ["a project renamed", "a figure that breaks a sum"])
+def test_check_reads_the_kept_loads_and_writes_nothing(sample_copy, tmp_path, loaded_runs, capsys, edit):
+    """disclose check after a build reads again only the edited department, reports what a
+    check with nothing kept reports, and leaves the project as it found it (no record
+    written, none removed, keys.json as it was)."""
+    from generator.cli import main
+
+    build(sample_copy, tmp_path / "out")
+    path = sample_copy / PROJECT
+    old, new = ("name: 2024 开展", "name: 2024年开展") if edit == "a project renamed" else ("budget: ", "budget: 1")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (sample_copy / CACHE_DIR / "loads" / "unused.pickle").write_bytes(b"not a record")  # not removed by a check
+    before = _snapshot(sample_copy)
+    loaded_runs.clear()
+    code = main(["check", "--source", str(sample_copy), "--format", "json"])
+    kept = capsys.readouterr().out
+    assert loaded_runs == ["731"]
+    assert _snapshot(sample_copy) == before
+    shutil.rmtree(sample_copy / CACHE_DIR)
+    assert main(["check", "--source", str(sample_copy), "--format", "json"]) == code
+    assert capsys.readouterr().out == kept
+    assert (code == 0) == (edit == "a project renamed")
+
+
 def test_only_the_edited_department_is_read_again(sample_copy, tmp_path, loaded_runs):
     build(sample_copy, tmp_path / "out")
     loaded_runs.clear()
