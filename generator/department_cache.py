@@ -61,8 +61,9 @@ as this shape counts as no record at all.
 - Reused only when the key is equal and the department's verified files in the output
   have the recorded fingerprint (a file missing, changed, added or not verified changes
   it), and the writer takes them as they are (`OutputWriter.reuse`, which also wants
-  their compressed copies); else the department is made again. A failed or interrupted build writes no record; the record is replaced (written
-  to a temporary file and renamed) after the output is committed.
+  their compressed copies); else the department is made again. A failed or interrupted
+  build writes no record; the record is replaced (written to a temporary file and
+  renamed) after the output is committed.
 
 **Not covered**, made by every build: the site-wide pages, the site-wide search scope
 (joined from the postings), feeds, sitemap, the source documents kept beside

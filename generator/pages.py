@@ -53,14 +53,10 @@ class Derived:
     __hash__ = None  # type: ignore[assignment]  # equal by a value that may be unhashable
 
     def __reduce__(self) -> tuple:  # a spawned worker makes the value itself
-        return (_derived, (self.make, self.args))
+        return (Derived, (self.make, *self.args))
 
     def __repr__(self) -> str:
         return f"Derived({getattr(self.make, '__qualname__', self.make)!r})"
-
-
-def _derived(make: Callable[..., Any], args: tuple) -> Derived:
-    return Derived(make, *args)
 
 
 def crumb(title: str, path: str) -> dict:

@@ -95,10 +95,12 @@ _PLAIN_PATH = f"{_PART}(?:/{_PART})*"
 _VALID_PATH = re.compile(_PLAIN_PATH)
 
 
-_LINE_1 = re.compile(rf"([0-9a-f]{{40}}) ({_PLAIN_PATH})")
-_LINE_2 = re.compile(rf"([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})")
-_LINES_1 = re.compile(rf"^([0-9a-f]{{40}}) ({_PLAIN_PATH})$", re.MULTILINE)
-_LINES_2 = re.compile(rf"^([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})$", re.MULTILINE)
+# A manifest line of the first format (digest path) and of the second (digest size path):
+# matched alone (_LINE_*), or every line of a text in one sweep (_LINES_*).
+_LINE_TEXT_1 = rf"([0-9a-f]{{40}}) ({_PLAIN_PATH})"
+_LINE_TEXT_2 = rf"([0-9a-f]{{40}}) ([0-9]{{1,20}}) ({_PLAIN_PATH})"
+_LINE_1, _LINE_2 = re.compile(_LINE_TEXT_1), re.compile(_LINE_TEXT_2)
+_LINES_1, _LINES_2 = (re.compile(f"^{text}$", re.MULTILINE) for text in (_LINE_TEXT_1, _LINE_TEXT_2))
 
 
 class OutputError(Exception):
@@ -234,7 +236,7 @@ def parse_manifest(text: str, where: str) -> Manifest:
     with_stat = header == MARKER_TEXT_2
     if lines[-1] == "":
         manifest = _valid_lines(text[len(lines[0]) + 1:], with_stat)
-        if manifest is not None and len(manifest) == len(lines) - 2:  # else a bad line or a path listed twice, named below
+        if len(manifest) == len(lines) - 2:  # else a bad line or a path listed twice, named below
             return manifest
     manifest = {}
     for number, line in enumerate(lines[1:], start=2):
@@ -714,7 +716,8 @@ class Stager:
         copies = _siblings(path) if self.compress else ()
         if self.reusable.get(path) == digest and all(copy in self.reusable for copy in copies):
             return digest, False, ()
-        self._create(self._folder_made(path), data)
+        self._make_folder(path)
+        self._create(path, data)
         staged = []
         for copy, packed in compressed_copies(path, data) if self.compress else ():
             self._create(copy, packed)
@@ -724,22 +727,23 @@ class Stager:
     def stage_parts(self, path: str, parts: list[bytes]) -> Receipt:
         """stage(path, b"".join(parts), its digest) for a file that gets no compressed copies,
         without joining the parts."""
-        assert not precompressed(path), path
+        assert not (self.compress and precompressed(path)), path
         hashed = hashlib.sha1()
         for part in parts:
             hashed.update(part)
         digest = hashed.hexdigest()
         if self.reusable.get(path) == digest:
             return digest, False, ()
-        self._create(self._folder_made(path), *parts)
+        self._make_folder(path)
+        self._create(path, *parts)
         return digest, True, ()
 
-    def _folder_made(self, path: str) -> str:
+    def _make_folder(self, path: str) -> None:
+        """The folder of this staged file, made once per process."""
         folder = path.rpartition("/")[0]
         if folder not in self.made:
             os.makedirs(self.staging / folder, exist_ok=True)
             self.made.add(folder)
-        return path
 
 
 class OutputWriter:

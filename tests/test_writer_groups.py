@@ -111,3 +111,11 @@ def test_a_file_added_in_parts_is_the_parts_joined(tmp_path):
     again.add_parts("data/other.csv", [b"z\n"])
     assert again.changed == ["data/other.csv"]
     again.commit()
+
+
+def test_a_page_added_in_parts_by_a_writer_without_copies_is_written_whole(tmp_path):
+    output = tmp_path / "site"
+    writer = OutputWriter(output, compress=False)
+    writer.add_parts("index.html", [b"<p>", b"x</p>"])
+    writer.commit()
+    assert (output / "index.html").read_bytes() == b"<p>x</p>" and not (output / "index.html.gz").exists()
