@@ -395,7 +395,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
             raise BuildFailed(report)
         if base_url:  # the dev server publishes at its own address
             site = replace(site, config=replace(site.config, base_url=base_url))
-        listing = _list_pages(root, site, cache, dev_overlay, report)
+        keep = cache is None and shard is None  # a whole command-line build keeps records per department
+        listing = _list_pages(root, site, cache, dev_overlay, report, load_keys if keep else None)
         watch.lap(message("timing.pages"))
         try:
             old, opening = (opening.result() if opening is not None else None), None
@@ -414,7 +415,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
             if shard is not None:
                 part = Ownership(site, shard)
                 writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
-            written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part, load_keys)
+            written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part)
         except BaseException:
             writer.abort()  # nothing reaches the output
             raise
@@ -458,31 +459,44 @@ class PageList(NamedTuple):
     docs: list
     pages: list
     extras: dict[str, bytes]  # the files made from the whole site at once (_other_files)
+    keys: dict[str, str]  # each department's key (department_cache), when the build keeps records by it
 
 
-def _list_pages(root: Path, site: Site, cache: BuildCache | None, dev_overlay: str, report: Report) -> PageList:
+def _list_pages(root: Path, site: Site, cache: BuildCache | None, dev_overlay: str, report: Report,
+                load_keys: dict[str, str] | None = None) -> PageList:
+    """The pages and search documents; with `load_keys` (a whole command-line build), each
+    department's documents are taken from its record when its key is unchanged."""
     template_dirs, static_dirs = theme_dirs(root, site.config.theme)
     env = make_environment(template_dirs, site, cache.environment if cache else None, dev_overlay)
     if cache is not None:
         cache.environment = env
-    docs = site_documents(site, cache.documents if cache else None)
-    pages = site_pages(site, load_strings(site.config.language), search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
-    return PageList(env, template_dirs, static_dirs, docs, pages, _other_files(site, root, pages, report))
+    strings = load_strings(site.config.language)
+    keys, kept = {}, None
+    if load_keys is not None:
+        keys = _department_keys(root, site, strings, template_dirs, load_keys)
+        kept = department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys)
+    docs = site_documents(site, cache.documents if cache else None, kept)
+    pages = site_pages(site, strings, search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
+    return PageList(env, template_dirs, static_dirs, docs, pages, _other_files(site, root, pages, report), keys)
+
+
+def _department_keys(root: Path, site: Site, strings: dict, template_dirs: list[Path], load_keys: dict[str, str]) -> dict[str, str]:
+    """Every department's key (department_cache.department_key)."""
+    environment = department_cache.environment_key(site, strings, template_dirs, root)
+    return {dept.ref: department_cache.department_key(dept, environment, load_keys.get(dept.ref)) for dept in site.departments}
 
 
 def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site, cache: BuildCache | None, progress,
                 watch: Stopwatch, dev_overlay: str, part: Ownership | department_cache.Remaining | None = None,
-                load_keys: dict[str, str] | None = None) -> tuple[int, tuple[str, ...]]:
+                ) -> tuple[int, tuple[str, ...]]:
     """Render every page and the search index into the writer and commit it: how many
     files were written, and the paths of the pages rendered."""
-    env, template_dirs, static_dirs, docs, pages, extras = listing
+    env, template_dirs, static_dirs, docs, pages, extras, keys = listing
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
     if part is not None:  # one slice of a sharded build: only the files it owns
         extras = {path: data for path, data in extras.items() if part.owns(path)}
-    keys: dict[str, str] = {}
-    if cache is None and part is None:  # a command-line build: departments unchanged since the last one are kept
-        reused, keys = _reuse_departments(writer, root, site, load_strings(site.config.language), template_dirs, extras,
-                                          load_keys or {})
+    if keys and part is None:  # a command-line build: departments unchanged since the last one are kept
+        reused = _reuse_departments(writer, root, site, keys, extras)
         part = department_cache.Remaining(reused)
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
@@ -493,18 +507,16 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
     if postings is not None:
         postings.finish()
     if keys:
+        department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys).finish()
         made = department_cache.files_by_department(writer.manifest, site, set(extras))
         department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
     rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
     return written, rendered
 
 
-def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: dict, template_dirs: list[Path],
-                       extras: dict, load_keys: dict[str, str]) -> tuple[set[str], dict[str, str]]:
+def _reuse_departments(writer: OutputWriter, root: Path, site: Site, keys: dict[str, str], extras: dict) -> set[str]:
     """The departments whose files the last build into this output made from the same inputs
-    (see department_cache), recorded in the writer as they are; and every department's key."""
-    environment = department_cache.environment_key(site, strings, template_dirs, root)
-    keys = {dept.ref: department_cache.department_key(dept, environment, load_keys.get(dept.ref)) for dept in site.departments}
+    (their `keys`, see department_cache), recorded in the writer as they are."""
     last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
     candidates = {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
     # each candidate's files as the old output verifiably holds them, with the fingerprint recorded
@@ -514,7 +526,7 @@ def _reuse_departments(writer: OutputWriter, root: Path, site: Site, strings: di
         files = held[ref]
         if department_cache.fingerprint(files) == last[ref][1] and writer.reuse(files):
             reused.add(ref)
-    return reused, keys
+    return reused
 
 
 def _other_files(site: Site, root: Path, pages: list, report: Report) -> dict[str, bytes]:

@@ -34,6 +34,12 @@ the bytes of its files, so one copied from a checkout elsewhere never matches, a
 forging a record or an entry of keys.json means writing inside the project, which can
 change the sources as well.
 
+**Documents** (`.disclose-cache/documents/<department key>.pickle`): a department's
+search documents (search.documents), so that the site's documents are listed without
+making those of a department whose key (below) is unchanged again. Plain tuples of
+strings and numbers, read with the plain unpickler and checked for the shape of a
+document; the records of departments the build no longer has are removed after it.
+
 **Bulk lines** (`.disclose-cache/bulk/<bulk key>.pickle`): a department's rows of the
 bulk CSV files (downloads.site_files), as CSV lines and as their deflate in the bulk zip,
 with each table's description (its rows left out), so that the bulk files are joined
@@ -81,7 +87,7 @@ import io
 import json
 import os
 import pickle
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from generator import datatables, diagnostics, indicators, model, tables, urls
@@ -89,6 +95,7 @@ from generator.atomic import replace_file
 from generator.links import hash_files
 from generator.messages import current_language
 from generator.model import Department, Site, SiteConfig
+from generator.search.documents import SearchDoc
 from generator.search.static import DepartmentPostings
 from generator.writer import output_key
 
@@ -292,6 +299,45 @@ class SitePostings:
 
     def finish(self) -> None:
         self.records.keep_only(set(self.keys.values()))
+
+
+_DOC_FIELDS = tuple(field.name for field in fields(SearchDoc))
+_DOC_TYPES = tuple(int if name == "year" else str for name in _DOC_FIELDS)
+
+
+class DocumentRecords:
+    """The departments' search documents, kept between builds by department key (see the
+    module's docstring): `get` the documents recorded for a department, `put` those made,
+    `finish` drops the records of keys the build no longer has."""
+
+    def __init__(self, records: Records, keys: dict[str, str]):
+        self.records, self.keys = records, keys
+
+    def get(self, ref: str) -> list[SearchDoc] | None:
+        data = self.records.get(self.keys[ref]) if ref in self.keys else None
+        return unpickle_documents(data) if data is not None else None
+
+    def put(self, ref: str, docs: list[SearchDoc]) -> None:
+        if ref in self.keys:
+            self.records.put(self.keys[ref], pickle_documents(docs))
+
+    def finish(self) -> None:
+        self.records.keep_only(set(self.keys.values()))
+
+
+def pickle_documents(docs: list[SearchDoc]) -> bytes:
+    return pickle.dumps([tuple(getattr(doc, name) for name in _DOC_FIELDS) for doc in docs], protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpickle_documents(data: bytes) -> list[SearchDoc] | None:
+    """A department's documents, or None when the bytes are not a list of them."""
+    try:
+        rows = _PlainUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a damaged or planted record is a miss, whatever it raised
+        return None
+    if type(rows) is not list or not all(type(row) is tuple and tuple(map(type, row)) == _DOC_TYPES for row in rows):
+        return None
+    return [SearchDoc(*row) for row in rows]
 
 
 BulkRecord = dict  # year → table kind → (the table without its rows, CSV lines, their deflate)

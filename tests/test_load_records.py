@@ -352,3 +352,64 @@ def test_a_bulk_record_that_is_not_one_is_a_miss(sample_copy, tmp_path, monkeypa
     assert not target.exists()
     assert sorted(made) == ["405001", "569301", "731"]
     assert tree(tmp_path / "again") == tree(tmp_path / "out")
+
+
+def _documents_made(monkeypatch) -> list[str]:
+    """The department refs whose search documents are made (not taken as kept)."""
+    from generator.search import documents
+
+    made: list[str] = []
+    real = documents._department_documents
+    monkeypatch.setattr(documents, "_department_documents", lambda dept, *rest: made.append(dept.ref) or real(dept, *rest))
+    return made
+
+
+def test_the_site_documents_are_listed_from_kept_records(sample_copy, tmp_path, monkeypatch):
+    """After one edit, only the edited department's search documents are made again; the
+    search index and pages listed from the others' kept documents are a clean build's."""
+    assert _one_edit_then_clean(sample_copy, tmp_path, "documents", lambda: _documents_made(monkeypatch)) == ["731"]
+
+
+@pytest.mark.parametrize("planted", ["code", "shape", "damaged", "a field of another type"])
+def test_a_documents_record_that_is_not_one_is_a_miss(sample_copy, tmp_path, monkeypatch, planted):
+    build(sample_copy, tmp_path / "out")
+    records = department_cache.Records(sample_copy / CACHE_DIR / "documents")
+    target = tmp_path / "planted"
+    kept = sorted((sample_copy / CACHE_DIR / "documents").glob("*.pickle"))
+    row = ("departments/731/", "department", "名称", "731", "正文", "731", "名称", 0, "", "摘要", "")
+    for record in kept:  # under the right names (and checksums, but for the damaged)
+        if planted == "code":
+            records.put(record.stem, pickle.dumps([(_Planted(str(target)),)]))
+        elif planted == "shape":
+            records.put(record.stem, pickle.dumps([row[:-1]]))
+        elif planted == "a field of another type":
+            records.put(record.stem, pickle.dumps([(*row[:7], "0", *row[8:])]))
+        else:
+            record.write_bytes(record.read_bytes()[:-1] + b"x")
+    made = _documents_made(monkeypatch)
+    build(sample_copy, tmp_path / "again")
+    assert not target.exists()
+    assert sorted(made) == ["405001", "569301", "731"]
+    assert tree(tmp_path / "again") == tree(tmp_path / "out")
+
+
+def test_a_documents_record_gives_back_the_documents_it_was_made_from(sample_copy):
+    from generator.search.documents import site_documents
+
+    site, _, _ = _load(sample_copy)
+    docs = site_documents(site)
+    assert department_cache.unpickle_documents(department_cache.pickle_documents(docs)) == docs
+    assert department_cache.unpickle_documents(pickle.dumps(tuple(department_cache.pickle_documents(docs)))) is None
+    year_as_flag = [(*row[:7], True, *row[8:]) for row in pickle.loads(department_cache.pickle_documents(docs))]
+    assert department_cache.unpickle_documents(pickle.dumps(year_as_flag)) is None
+
+
+def test_the_documents_records_of_keys_gone_are_removed(sample_copy, tmp_path):
+    build(sample_copy, tmp_path / "out")
+    folder = sample_copy / CACHE_DIR / "documents"
+    before = set(folder.iterdir())
+    path = sample_copy / PROJECT
+    path.write_text(path.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
+    build(sample_copy, tmp_path / "out")
+    after = set(folder.iterdir())
+    assert len(before) == len(after) == 3 and len(after - before) == 1

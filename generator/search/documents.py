@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from generator import urls
 from generator.figures import figure
@@ -49,27 +49,47 @@ def _summary(*texts: str) -> str:
     return " ".join(t for t in texts if t)[:SUMMARY_LENGTH]
 
 
-def site_documents(site: Site, memo: dict | None = None) -> list[SearchDoc]:
+class KeptDocuments(Protocol):
+    """Documents kept between builds, by department (a command-line build's records)."""
+
+    def get(self, ref: str) -> list[SearchDoc] | None: ...
+
+    def put(self, ref: str, docs: list[SearchDoc]) -> None: ...
+
+
+def site_documents(site: Site, memo: dict | None = None, kept: KeptDocuments | None = None) -> list[SearchDoc]:
     """Every document, grouped by department-year. `memo` (the dev server's) keeps each
-    disclosure's documents while the disclosure and its department are unchanged."""
+    disclosure's documents while the disclosure and its department are unchanged; `kept`
+    (a command-line build's) gives a department's documents as an earlier build made them,
+    and is given those made here."""
     docs: list[SearchDoc] = []
-    fresh = {}
+    fresh: dict = {}
     for dept in site.departments:
-        docs.append(_department(dept))
-        head = (dept.ref, dept.name)
-        for disclosure in dept.disclosures:
-            key = (head, disclosure.year)
-            previous = memo.get(key) if memo is not None else None
-            inputs = (disclosure, dept.duties)  # all that disclosure_documents reads besides the key
-            if previous is not None and previous[0] == inputs:
-                found = previous[1]
-            else:
-                found = disclosure_documents(dept, disclosure)
-            fresh[key] = (inputs, found)
-            docs.extend(found)
+        found = kept.get(dept.ref) if kept is not None else None
+        if found is None:
+            found = _department_documents(dept, memo, fresh)
+            if kept is not None:
+                kept.put(dept.ref, found)
+        docs.extend(found)
     if memo is not None:
         memo.clear()
         memo.update(fresh)
+    return docs
+
+
+def _department_documents(dept: Department, memo: dict | None, fresh: dict) -> list[SearchDoc]:
+    docs = [_department(dept)]
+    head = (dept.ref, dept.name)
+    for disclosure in dept.disclosures:
+        key = (head, disclosure.year)
+        previous = memo.get(key) if memo is not None else None
+        inputs = (disclosure, dept.duties)  # all that disclosure_documents reads besides the key
+        if previous is not None and previous[0] == inputs:
+            found = previous[1]
+        else:
+            found = disclosure_documents(dept, disclosure)
+        fresh[key] = (inputs, found)
+        docs.extend(found)
     return docs
 
 
