@@ -87,7 +87,7 @@ import io
 import json
 import os
 import pickle
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator import datatables, diagnostics, indicators, model, tables, urls
@@ -301,8 +301,7 @@ class SitePostings:
         self.records.keep_only(set(self.keys.values()))
 
 
-_DOC_FIELDS = tuple(field.name for field in fields(SearchDoc))
-_DOC_TYPES = tuple(int if name == "year" else str for name in _DOC_FIELDS)
+_DOC_TYPES = tuple(int if name == "year" else str for name in SearchDoc._fields)
 
 
 class DocumentRecords:
@@ -326,7 +325,7 @@ class DocumentRecords:
 
 
 def pickle_documents(docs: list[SearchDoc]) -> bytes:
-    return pickle.dumps([tuple(getattr(doc, name) for name in _DOC_FIELDS) for doc in docs], protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps([tuple(doc) for doc in docs], protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpickle_documents(data: bytes) -> list[SearchDoc] | None:
@@ -337,7 +336,7 @@ def unpickle_documents(data: bytes) -> list[SearchDoc] | None:
         return None
     if type(rows) is not list or not all(type(row) is tuple and tuple(map(type, row)) == _DOC_TYPES for row in rows):
         return None
-    return [SearchDoc(*row) for row in rows]
+    return list(map(SearchDoc._make, rows))
 
 
 BulkRecord = dict  # year → table kind → (the table without its rows, CSV lines, their deflate)
