@@ -495,9 +495,10 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
     if part is not None:  # one slice of a sharded build: only the files it owns
         extras = {path: data for path, data in extras.items() if part.owns(path)}
+    reused: dict[str, str] = {}
     if keys and part is None:  # a command-line build: departments unchanged since the last one are kept
         reused = _reuse_departments(writer, root, site, keys, extras)
-        part = department_cache.Remaining(reused)
+        part = department_cache.Remaining(set(reused))
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
     postings = department_cache.SitePostings(department_cache.Records(root / CACHE_DIR / "postings"), keys) if keys else None
@@ -508,24 +509,27 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
         postings.finish()
     if keys:
         department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys).finish()
-        made = department_cache.files_by_department(writer.manifest, site, set(extras))
-        department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made)
+        # a department taken as it was holds the very files it was recorded with
+        kept = reused if isinstance(part, department_cache.Remaining) else {}
+        made = department_cache.files_by_department(writer.manifest, site, set(extras), keys.keys() - kept.keys())
+        department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made, kept)
     rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
     return written, rendered
 
 
-def _reuse_departments(writer: OutputWriter, root: Path, site: Site, keys: dict[str, str], extras: dict) -> set[str]:
+def _reuse_departments(writer: OutputWriter, root: Path, site: Site, keys: dict[str, str], extras: dict) -> dict[str, str]:
     """The departments whose files the last build into this output made from the same inputs
-    (their `keys`, see department_cache), recorded in the writer as they are."""
+    (their `keys`, see department_cache), recorded in the writer as they are; each with the
+    fingerprint of those files."""
     last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
     candidates = {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
     # each candidate's files as the old output verifiably holds them, with the fingerprint recorded
     held = department_cache.files_by_department(writer.reusable, site, set(extras), candidates)
-    reused = set()
+    reused = {}
     for ref in sorted(candidates):
         files = held[ref]
         if department_cache.fingerprint(files) == last[ref][1] and writer.reuse(files):
-            reused.add(ref)
+            reused[ref] = last[ref][1]
     return reused
 
 

@@ -87,6 +87,7 @@ import io
 import json
 import os
 import pickle
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -453,13 +454,17 @@ def load(path: Path) -> dict[str, tuple[str, str]]:
 
 
 def files_by_department(manifest: dict[str, str], site: Site, skip: set[str],
-                        only: set[str] | None = None) -> dict[str, dict[str, str]]:
+                        only: Collection[str] | None = None) -> dict[str, dict[str, str]]:
     """The manifest's files under each department's URL and in its department-year search
     scopes (compressed copies aside: the writer accounts for them with their file), except
     the paths in `skip`; `only`: of these departments only."""
     refs = {urls.department(dept.ref): dept.ref for dept in site.departments if only is None or dept.ref in only}
     grouped: dict[str, dict[str, str]] = {ref: {} for ref in refs.values()}
-    for path, digest in manifest.items():
+    paths: Iterable[tuple[str, str]] = manifest.items()
+    if len(refs) <= 8 and len(refs) * 2 < len(site.departments):  # a few: only paths that begin as theirs can be theirs
+        starts = tuple(start for url, ref in refs.items() for start in (url, f"search/{ref}-"))
+        paths = [(path, digest) for path, digest in paths if path.startswith(starts)]
+    for path, digest in paths:
         if path in skip or (path.endswith((".gz", ".br")) and path[:-3] in manifest):
             continue
         prefix = urls.department_of(path)
@@ -474,8 +479,12 @@ def fingerprint(files: dict[str, str]) -> str:
     return hashlib.sha1("".join(f"{path}\0{files[path]}\n" for path in sorted(files)).encode("utf-8")).hexdigest()
 
 
-def save(path: Path, keys: dict[str, str], files: dict[str, dict[str, str]]) -> None:
-    departments = {ref: [key, fingerprint(files.get(ref, {}))] for ref, key in keys.items()}
+def save(path: Path, keys: dict[str, str], files: dict[str, dict[str, str]], fingerprints: dict[str, str] | None = None) -> None:
+    """`files`: the departments' files by ref; `fingerprints`: for those not in `files`, the
+    fingerprint of their files, known already."""
+    known = fingerprints or {}
+    departments = {ref: [key, known[ref] if ref in known and ref not in files else fingerprint(files.get(ref, {}))]
+                   for ref, key in keys.items()}
     replace_file(path, json.dumps({"format": RECORD_FORMAT, "departments": departments}, sort_keys=True).encode("utf-8"))
 
 

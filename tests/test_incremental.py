@@ -299,6 +299,21 @@ def test_a_fresh_process_makes_the_views_of_the_edited_department_only(portal, t
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
+def test_the_departments_kept_by_one_edit_build_are_kept_by_the_next(portal, tmp_path, rendered):
+    """The record an edit build writes names the departments it kept with their files'
+    fingerprints, so that a second edit, elsewhere, renders only its own department."""
+    build(portal, tmp_path / "out")
+    rename_project(portal)
+    build(portal, tmp_path / "out")
+    rendered.clear()
+    change_budget(portal)
+    build(portal, tmp_path / "out")
+    assert any(path.startswith("departments/569301/") for path in rendered)
+    assert not any(path.startswith(("departments/405001/", "departments/731/")) for path in rendered)
+    clean_build(portal, tmp_path / "clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
 def test_a_page_edited_by_hand_makes_its_department_again(portal, tmp_path, rendered):
     build(portal, tmp_path / "out")
     page = tmp_path / "out/departments/405001/index.html"
