@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator import department_cache, downloads, feeds, urls
 from generator.assemble import ReadCache, assemble
@@ -31,7 +31,7 @@ from generator.model import Site
 from generator.pages import department_head, site_pages
 from generator.parallel import BrokenProcessPool
 from generator.produce import produce
-from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering
+from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering, warm
 from generator.search.documents import site_documents
 from generator.search.static import DepartmentPostings, ExportCache, export_groups, export_plan, search_page_info, site_scope_files
 from generator.shards import SHARD_FILE, Ownership, Shard, shard_record, sources_digest
@@ -50,6 +50,9 @@ from generator.writer import (
     read_assets,
     start_opening,
 )
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 @dataclass(frozen=True)
@@ -398,6 +401,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         keep = cache is None and shard is None  # a whole command-line build keeps records per department
         listing = _list_pages(root, site, cache, dev_overlay, report, load_keys if keep else None)
         watch.lap(message("timing.pages"))
+        if opening is not None:  # the worker still opening the old output: the templates compiled meanwhile
+            warm(listing.env, opening.done)
         try:
             old, opening = (opening.result() if opening is not None else None), None
             writer = OutputWriter(output, cache.written if cache else None,
@@ -453,7 +458,7 @@ def _open_output_early(root: Path, output: Path) -> OutputOpening | None:
 class PageList(NamedTuple):
     """What a build renders, listed from the site before the writer is opened."""
 
-    env: object  # the Jinja environment
+    env: Environment
     template_dirs: list[Path]
     static_dirs: list[Path]
     docs: list

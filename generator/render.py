@@ -8,6 +8,7 @@ generator/parallel.py). Nothing reaches the output until the writer commits.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections import deque
@@ -97,6 +98,20 @@ def _new_environment(template_dirs: list[Path], config: SiteConfig, years: tuple
     env.filters["markdown"] = markdown_filter(_markdown_renderer())
     _set_globals(env, config, years, dev_overlay)
     return env
+
+
+def warm(env: Environment, enough: Callable[[], bool]) -> int:
+    """Compile the environment's templates one by one until `enough()` says to stop (a build
+    waiting for another process does this meanwhile, so that rendering finds them compiled);
+    how many were compiled. A template that does not compile is left for the render to report."""
+    compiled = 0
+    for name in env.list_templates(extensions=("html",)):
+        if enough():
+            break
+        with contextlib.suppress(TemplateError):
+            env.get_template(name)
+            compiled += 1
+    return compiled
 
 
 def _set_globals(env: Environment, config: SiteConfig, years: tuple[int, ...], dev_overlay: str) -> None:

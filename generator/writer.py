@@ -590,6 +590,10 @@ class OutputOpening:
         self._pool = worker_pool(1)
         self._future = self._pool.submit(open_output, self.output_dir, stat_index)
 
+    def done(self) -> bool:
+        """Whether the worker has finished (result() then returns at once)."""
+        return self._future.done()
+
     def result(self) -> OldOutput:
         """The opened output (the worker's error, if it failed, raised here)."""
         try:

@@ -148,3 +148,45 @@ def test_a_failed_commit_keeps_the_staging_folder_as_the_back_buffer(twice, tmp_
     monkeypatch.setattr(writer_module.OutputWriter, "commit", real)
     build(root, output)
     assert digest_tree(output) == clean(root, tmp_path / "clean")
+
+
+@pytest.fixture
+def opening_slowly(twice, monkeypatch):
+    """The sample's output opened apart, by a worker that is never done before the build
+    has compiled every template it has."""
+    monkeypatch.setattr(writer_module, "OPEN_APART_FROM", 0)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(writer_module.OutputOpening, "done", lambda self: False)
+    return twice
+
+
+def test_templates_compiled_while_the_output_opens_are_not_compiled_again(opening_slowly, tmp_path, monkeypatch):
+    import jinja2
+
+    root, output = opening_slowly
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *rest, **kw:
+                        compiled.append(name) or real(self, source, name, *rest, **kw))
+    from generator import render
+
+    rendered: list[int] = []
+    real_render = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda env, page: rendered.append(len(compiled)) or real_render(env, page))
+    edit(root, "name: 2024年开展", "name: 2024 年开展")
+    build(root, output)
+    assert {"home.html", "project.html", "macros.html", "base.html"} <= set(compiled[:rendered[0]]), "compiled as pages render"
+    assert sorted(compiled) == sorted(set(compiled)), "a template was compiled twice"
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
+
+
+def test_a_template_that_does_not_compile_is_reported_once_the_output_is_open(opening_slowly):
+    root, output = opening_slowly
+    before = digest_tree(output)
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "footer.html").write_text("<footer>\n{% if %}</footer>\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, output)
+    (error,) = failed.value.report.errors
+    assert (error.location.path, error.location.line, error.rule) == ("templates/footer.html", 2, "template.error")
+    assert digest_tree(output) == before
