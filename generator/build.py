@@ -566,7 +566,10 @@ def _open_data(site: Site, root: Path, writer: OutputWriter, cache, watch: Stopw
     workbooks = WorkbookCache(root / CACHE_DIR / "workbooks") if settings.xlsx else None
     make = functools.partial(downloads.job_files, formats=formats, bundle=settings.bundles, workbooks=workbooks)
     count = produce(jobs, make, writer, cache.downloads if cache else None, key=lambda job: ((job[0].ref, job[1].year), (job, formats, settings)))
-    if workbooks is not None and cache is None:  # the dev server reuses unchanged years without looking: keep all
+    # Only a build that made every department-year's downloads knows which workbooks are in
+    # use: the dev server reuses unchanged years without looking, and a build that kept
+    # some departments as they were (or a slice of them) did not ask for theirs.
+    if workbooks is not None and cache is None and len(jobs) == sum(len(dept.disclosures) for dept in site.departments):
         workbooks.prune()
     watch.lap(message("timing.open-data"))
     if settings.bulk and (part is None or part.site_wide):

@@ -340,3 +340,21 @@ def test_a_rebuild_makes_only_the_workbooks_of_changed_tables(make_site, tmp_pat
     assert len(sorted((root / ".disclose-cache" / "workbooks").rglob("*.xlsx"))) == 4  # the old P001 workbook pruned
     sheet = openpyxl.load_workbook(tmp_path / "third/departments/100/2025/data/100-2025-targets-P001.xlsx").active
     assert "≥5次" in [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+
+def test_a_build_that_keeps_departments_keeps_their_workbooks(sample_copy, tmp_path, monkeypatch):
+    """A build after an edit makes the downloads of the edited department only; the other
+    departments' workbooks stay in the cache, for the next build that makes them all."""
+    from generator import xlsx
+
+    build(sample_copy, tmp_path / "out")
+    project = sample_copy / "content/departments/731/2025/projects/13070024P00000410006W.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace("name: 2024 开展", "name: 2024年开展", 1), encoding="utf-8")
+    build(sample_copy, tmp_path / "out")
+    made = []
+    real = xlsx.workbook
+    monkeypatch.setattr(xlsx, "workbook", lambda table: made.append(table.key) or real(table))
+    build(sample_copy, tmp_path / "whole")  # a new output: every department's downloads made
+    assert made == []
+    cache = sample_copy / ".disclose-cache" / "workbooks"
+    assert len(list(cache.rglob("*.xlsx"))) == len(list((tmp_path / "whole").rglob("*.xlsx")))  # the old ones pruned
