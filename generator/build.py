@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from generator import department_cache, downloads, feeds, urls
+from generator import department_cache, downloads, feeds, render, urls
 from generator.assemble import ReadCache, assemble
 from generator.atomic import replace_file
 from generator.checks import apply_acknowledgements, run_checks
@@ -31,7 +31,15 @@ from generator.model import Site
 from generator.pages import department_head, site_pages
 from generator.parallel import BrokenProcessPool
 from generator.produce import produce
-from generator.render import RenderCache, RenderError, RenderSetup, load_strings, make_environment, start_rendering, warm
+from generator.render import (
+    RenderCache,
+    RenderError,
+    RenderSetup,
+    load_strings,
+    make_environment,
+    start_rendering,
+    warm,
+)
 from generator.search.documents import site_documents
 from generator.search.static import DepartmentPostings, ExportCache, export_groups, export_plan, search_page_info, site_scope_files
 from generator.shards import SHARD_FILE, Ownership, Shard, shard_record, sources_digest
@@ -401,8 +409,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         keep = cache is None and shard is None  # a whole command-line build keeps records per department
         listing = _list_pages(root, site, cache, dev_overlay, report, load_keys if keep else None)
         watch.lap(message("timing.pages"))
-        if opening is not None:  # the worker still opening the old output: the templates compiled meanwhile
-            warm(listing.env, opening.done)
+        early = _while_opening(listing, _departments_record(root, output), opening) if opening is not None else {}
         try:
             old, opening = (opening.result() if opening is not None else None), None
             writer = OutputWriter(output, cache.written if cache else None,
@@ -420,7 +427,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
             if shard is not None:
                 part = Ownership(site, shard)
                 writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
-            written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part)
+            written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part, early)
         except BaseException:
             writer.abort()  # nothing reaches the output
             raise
@@ -442,6 +449,35 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
     if inputs.digest:
         _remember_build(root, output, inputs, len(pages), files, report)
     return BuildResult(site, len(pages), files, watch.seconds, report, written, tuple(watch.steps), tuple(writer.kept), rendered)
+
+
+def _departments_record(root: Path, output: Path) -> Path:
+    """Where the departments' record for builds into `output` is kept (department_cache)."""
+    return department_cache.record_path(root / CACHE_DIR, output)
+
+
+def _while_opening(listing: PageList, record: Path, opening: OutputOpening) -> dict[str, bytes]:
+    """What the build does while a worker opens the old output, until it is done: compile
+    the templates, then render the pages it will render whatever the old output holds (the
+    site-wide ones, and those of the departments whose key is not the recorded one). The
+    pages rendered, by output file; a page that fails is left for the render to report."""
+    warm(listing.env, opening.done)
+    if not listing.keys:
+        return {}
+    last = department_cache.load(record)
+    recorded = {ref for ref, key in listing.keys.items() if last.get(ref, ("", ""))[0] == key}
+    outside = department_cache.Remaining(recorded)  # none of these departments' files can be kept
+    early: dict[str, bytes] = {}
+    for page in listing.pages:
+        if opening.done():
+            break
+        output = urls.output_file(page.path)
+        if outside.owns(output):
+            try:
+                early[output] = render.render_page(listing.env, page)
+            except RenderError:
+                break
+    return early
 
 
 def _open_output_early(root: Path, output: Path) -> OutputOpening | None:
@@ -493,9 +529,10 @@ def _department_keys(root: Path, site: Site, strings: dict, template_dirs: list[
 
 def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site, cache: BuildCache | None, progress,
                 watch: Stopwatch, dev_overlay: str, part: Ownership | department_cache.Remaining | None = None,
-                ) -> tuple[int, tuple[str, ...]]:
+                early: dict[str, bytes] | None = None) -> tuple[int, tuple[str, ...]]:
     """Render every page and the search index into the writer and commit it: how many
-    files were written, and the paths of the pages rendered."""
+    files were written, and the paths of the pages rendered. `early`: pages rendered
+    already (_while_opening), by output file."""
     env, template_dirs, static_dirs, docs, pages, extras, keys = listing
     setup = RenderSetup(tuple(template_dirs), site.config, site.years, dev_overlay)  # for render workers
     if part is not None:  # one slice of a sharded build: only the files it owns
@@ -506,9 +543,18 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
         part = department_cache.Remaining(set(reused))
         watch.lap(message("timing.reuse", departments=len(reused), total=len(site.departments)))
     todo = pages if part is None else [p for p in pages if part.owns(urls.output_file(p.path))]
+    unrendered = todo
+    if early:
+        unrendered = []
+        for page in todo:
+            output = urls.output_file(page.path)
+            if output in early:
+                writer.add(output, early.pop(output))
+            else:
+                unrendered.append(page)
     postings = department_cache.SitePostings(department_cache.Records(root / CACHE_DIR / "postings"), keys) if keys else None
     bulk = department_cache.BulkLines(department_cache.Records(root / CACHE_DIR / "bulk"), keys, site) if keys else None
-    written = _render_and_write(env, setup, todo, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part,
+    written = _render_and_write(env, setup, unrendered, docs, writer, static_dirs, cache, progress, watch, site, extras, root, part,
                                 postings, bulk)
     if postings is not None:
         postings.finish()
@@ -517,7 +563,7 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
         # a department taken as it was holds the very files it was recorded with
         kept = reused if isinstance(part, department_cache.Remaining) else {}
         made = department_cache.files_by_department(writer.manifest, site, set(extras), keys.keys() - kept.keys())
-        department_cache.save(department_cache.record_path(root / CACHE_DIR, writer.output_dir), keys, made, kept)
+        department_cache.save(_departments_record(root, writer.output_dir), keys, made, kept)
     rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
     return written, rendered
 
@@ -526,7 +572,7 @@ def _reuse_departments(writer: OutputWriter, root: Path, site: Site, keys: dict[
     """The departments whose files the last build into this output made from the same inputs
     (their `keys`, see department_cache), recorded in the writer as they are; each with the
     fingerprint of those files."""
-    last = department_cache.load(department_cache.record_path(root / CACHE_DIR, writer.output_dir))
+    last = department_cache.load(_departments_record(root, writer.output_dir))
     candidates = {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
     # each candidate's files as the old output verifiably holds them, with the fingerprint recorded
     held = department_cache.files_by_department(writer.reusable, site, set(extras), candidates)

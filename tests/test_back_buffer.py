@@ -190,3 +190,24 @@ def test_a_template_that_does_not_compile_is_reported_once_the_output_is_open(op
     (error,) = failed.value.report.errors
     assert (error.location.path, error.location.line, error.rule) == ("templates/footer.html", 2, "template.error")
     assert digest_tree(output) == before
+
+
+def test_pages_that_will_be_rendered_are_rendered_while_the_output_opens(opening_slowly, tmp_path, monkeypatch):
+    """While the worker opens the old output, the pages the build renders whatever that
+    output holds (the site-wide ones and the edited department's) are rendered, each once."""
+    from generator import render
+
+    root, output = opening_slowly
+    rendered: list[str] = []
+    real_render = render.render_page
+    monkeypatch.setattr(render, "render_page", lambda env, page: rendered.append(page.path) or real_render(env, page))
+    at_opening: list[int] = []
+    real_result = writer_module.OutputOpening.result
+    monkeypatch.setattr(writer_module.OutputOpening, "result", lambda self: at_opening.append(len(rendered)) or real_result(self))
+    edit(root, "name: 2024年开展", "name: 2024 年开展")
+    result = build(root, output)
+    assert sorted(rendered) == sorted(set(rendered)) == sorted(result.rendered), "a page rendered twice, or not said"
+    assert "" in rendered and any(path.startswith("departments/731/") for path in rendered)
+    assert not any(path.startswith(("departments/405001/", "departments/569301/")) for path in rendered)
+    assert at_opening[0] == len(rendered), "rendered after the output was open"
+    assert digest_tree(output) == clean(root, tmp_path / "clean")
