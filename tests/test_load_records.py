@@ -317,14 +317,20 @@ def test_a_postings_record_of_anything_but_plain_data_is_a_miss(tmp_path):
     assert department_cache.unpickle_postings(pickle.dumps(good)) == good
 
 
+def _made_by(monkeypatch, module, name: str) -> list[str]:
+    """The refs of the departments `module.name(dept, …)` is called for: those whose part is
+    made, not taken as kept."""
+    made: list[str] = []
+    real = getattr(module, name)
+    monkeypatch.setattr(module, name, lambda dept, *rest: made.append(dept.ref) or real(dept, *rest))
+    return made
+
+
 def _bulk_made(monkeypatch) -> list[str]:
-    """The department codes whose rows of the bulk CSV files are made (not taken as kept)."""
+    """The departments whose rows of the bulk CSV files are made."""
     from generator import downloads
 
-    made: list[str] = []
-    real = downloads._bulk_parts
-    monkeypatch.setattr(downloads, "_bulk_parts", lambda dept, *rest: made.append(dept.code) or real(dept, *rest))
-    return made
+    return _made_by(monkeypatch, downloads, "_bulk_parts")
 
 
 def test_the_bulk_files_are_joined_from_kept_lines(sample_copy, tmp_path, monkeypatch):
@@ -334,34 +340,41 @@ def test_the_bulk_files_are_joined_from_kept_lines(sample_copy, tmp_path, monkey
     assert set(_one_edit_then_clean(sample_copy, tmp_path, "bulk", lambda: _bulk_made(monkeypatch))) == {"731"}
 
 
+def _forged_then_built(root: Path, tmp_path: Path, folder: str, forged, watch) -> list[str]:
+    """Build; then in place of every record in `folder`, the bytes `forged()` gives, under the
+    record's name and with a checksum that matches (None: the record's own bytes, damaged);
+    then build into another output, which must be the first's, nothing planted having run.
+    The departments `watch()`'s list gathered during the second build."""
+    build(root, tmp_path / "out")
+    records = department_cache.Records(root / CACHE_DIR / folder)
+    for record in sorted((root / CACHE_DIR / folder).glob("*.pickle")):
+        data = forged()
+        if data is None:
+            record.write_bytes(record.read_bytes()[:-1] + b"x")
+        else:
+            records.put(record.stem, data)
+    made = watch()
+    build(root, tmp_path / "again")
+    assert not (tmp_path / "planted").exists()
+    assert tree(tmp_path / "again") == tree(tmp_path / "out")
+    return made
+
+
 @pytest.mark.parametrize("planted", ["code", "shape", "damaged"])
 def test_a_bulk_record_that_is_not_one_is_a_miss(sample_copy, tmp_path, monkeypatch, planted):
-    build(sample_copy, tmp_path / "out")
-    records = department_cache.Records(sample_copy / CACHE_DIR / "bulk")
-    target = tmp_path / "planted"
-    kept = sorted((sample_copy / CACHE_DIR / "bulk").glob("*.pickle"))
-    for record in kept:  # under the right names (and checksums, but for the damaged)
-        if planted == "code":
-            records.put(record.stem, pickle.dumps({2025: {"income_summary": _Planted(str(target))}}))
-        elif planted == "shape":
-            records.put(record.stem, pickle.dumps({2025: {"income_summary": (None, b"1,2\r\n", b"")}}))
-        else:
-            record.write_bytes(record.read_bytes()[:-1] + b"x")
-    made = _bulk_made(monkeypatch)
-    build(sample_copy, tmp_path / "again")
-    assert not target.exists()
+    target = str(tmp_path / "planted")
+    forged = {"code": lambda: pickle.dumps({2025: {"income_summary": _Planted(target)}}),
+              "shape": lambda: pickle.dumps({2025: {"income_summary": (None, b"1,2\r\n", b"")}}),
+              "damaged": lambda: None}[planted]
+    made = _forged_then_built(sample_copy, tmp_path, "bulk", forged, lambda: _bulk_made(monkeypatch))
     assert sorted(made) == ["405001", "569301", "731"]
-    assert tree(tmp_path / "again") == tree(tmp_path / "out")
 
 
 def _documents_made(monkeypatch) -> list[str]:
-    """The department refs whose search documents are made (not taken as kept)."""
+    """The departments whose search documents are made."""
     from generator.search import documents
 
-    made: list[str] = []
-    real = documents._department_documents
-    monkeypatch.setattr(documents, "_department_documents", lambda dept, *rest: made.append(dept.ref) or real(dept, *rest))
-    return made
+    return _made_by(monkeypatch, documents, "_department_documents")
 
 
 def test_the_site_documents_are_listed_from_kept_records(sample_copy, tmp_path, monkeypatch):
@@ -372,25 +385,14 @@ def test_the_site_documents_are_listed_from_kept_records(sample_copy, tmp_path, 
 
 @pytest.mark.parametrize("planted", ["code", "shape", "damaged", "a field of another type"])
 def test_a_documents_record_that_is_not_one_is_a_miss(sample_copy, tmp_path, monkeypatch, planted):
-    build(sample_copy, tmp_path / "out")
-    records = department_cache.Records(sample_copy / CACHE_DIR / "documents")
-    target = tmp_path / "planted"
-    kept = sorted((sample_copy / CACHE_DIR / "documents").glob("*.pickle"))
     row = ("departments/731/", "department", "名称", "731", "正文", "731", "名称", 0, "", "摘要", "")
-    for record in kept:  # under the right names (and checksums, but for the damaged)
-        if planted == "code":
-            records.put(record.stem, pickle.dumps([(_Planted(str(target)),)]))
-        elif planted == "shape":
-            records.put(record.stem, pickle.dumps([row[:-1]]))
-        elif planted == "a field of another type":
-            records.put(record.stem, pickle.dumps([(*row[:7], "0", *row[8:])]))
-        else:
-            record.write_bytes(record.read_bytes()[:-1] + b"x")
-    made = _documents_made(monkeypatch)
-    build(sample_copy, tmp_path / "again")
-    assert not target.exists()
+    target = str(tmp_path / "planted")
+    forged = {"code": lambda: pickle.dumps([(_Planted(target),)]),
+              "shape": lambda: pickle.dumps([row[:-1]]),
+              "a field of another type": lambda: pickle.dumps([(*row[:7], "0", *row[8:])]),
+              "damaged": lambda: None}[planted]
+    made = _forged_then_built(sample_copy, tmp_path, "documents", forged, lambda: _documents_made(monkeypatch))
     assert sorted(made) == ["405001", "569301", "731"]
-    assert tree(tmp_path / "again") == tree(tmp_path / "out")
 
 
 def test_a_documents_record_gives_back_the_documents_it_was_made_from(sample_copy):
