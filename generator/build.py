@@ -464,8 +464,7 @@ def _while_opening(listing: PageList, record: Path, opening: OutputOpening) -> d
     warm(listing.env, opening.done)
     if not listing.keys:
         return {}
-    last = department_cache.load(record)
-    recorded = {ref for ref, key in listing.keys.items() if last.get(ref, ("", ""))[0] == key}
+    recorded = department_cache.recorded_with(department_cache.load(record), listing.keys)
     outside = department_cache.Remaining(recorded)  # none of these departments' files can be kept
     early: dict[str, bytes] = {}
     for page in listing.pages:
@@ -515,10 +514,14 @@ def _list_pages(root: Path, site: Site, cache: BuildCache | None, dev_overlay: s
     keys, kept = {}, None
     if load_keys is not None:
         keys = _department_keys(root, site, strings, template_dirs, load_keys)
-        kept = department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys)
+        kept = _document_records(root, keys)
     docs = site_documents(site, cache.documents if cache else None, kept)
     pages = site_pages(site, strings, search_page_info(docs, cache.search if cache else None), cache.pages if cache else None)
     return PageList(env, template_dirs, static_dirs, docs, pages, _other_files(site, root, pages, report), keys)
+
+
+def _document_records(root: Path, keys: dict[str, str]) -> department_cache.DocumentRecords:
+    return department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys)
 
 
 def _department_keys(root: Path, site: Site, strings: dict, template_dirs: list[Path], load_keys: dict[str, str]) -> dict[str, str]:
@@ -559,11 +562,10 @@ def _pages_into(writer: OutputWriter, listing: PageList, root: Path, site: Site,
     if postings is not None:
         postings.finish()
     if keys:
-        department_cache.DocumentRecords(department_cache.Records(root / CACHE_DIR / "documents"), keys).finish()
+        _document_records(root, keys).finish()
         # a department taken as it was holds the very files it was recorded with
-        kept = reused if isinstance(part, department_cache.Remaining) else {}
-        made = department_cache.files_by_department(writer.manifest, site, set(extras), keys.keys() - kept.keys())
-        department_cache.save(_departments_record(root, writer.output_dir), keys, made, kept)
+        made = department_cache.files_by_department(writer.manifest, site, set(extras), keys.keys() - reused.keys())
+        department_cache.save(_departments_record(root, writer.output_dir), keys, made, reused)
     rendered = tuple(cache.render.rendered) if cache is not None else tuple(page.path for page in todo)
     return written, rendered
 
@@ -573,7 +575,7 @@ def _reuse_departments(writer: OutputWriter, root: Path, site: Site, keys: dict[
     (their `keys`, see department_cache), recorded in the writer as they are; each with the
     fingerprint of those files."""
     last = department_cache.load(_departments_record(root, writer.output_dir))
-    candidates = {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
+    candidates = department_cache.recorded_with(last, keys)
     # each candidate's files as the old output verifiably holds them, with the fingerprint recorded
     held = department_cache.files_by_department(writer.reusable, site, set(extras), candidates)
     reused = {}

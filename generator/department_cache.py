@@ -453,6 +453,11 @@ def load(path: Path) -> dict[str, tuple[str, str]]:
         return {}
 
 
+def recorded_with(last: dict[str, tuple[str, str]], keys: dict[str, str]) -> set[str]:
+    """The departments whose key is the one `last` (load()) recorded for them."""
+    return {ref for ref, key in keys.items() if last.get(ref, ("", ""))[0] == key}
+
+
 def files_by_department(manifest: dict[str, str], site: Site, skip: set[str],
                         only: Collection[str] | None = None) -> dict[str, dict[str, str]]:
     """The manifest's files under each department's URL and in its department-year search
@@ -483,8 +488,7 @@ def save(path: Path, keys: dict[str, str], files: dict[str, dict[str, str]], fin
     """`files`: the departments' files by ref; `fingerprints`: for those not in `files`, the
     fingerprint of their files, known already."""
     known = fingerprints or {}
-    departments = {ref: [key, known[ref] if ref in known and ref not in files else fingerprint(files.get(ref, {}))]
-                   for ref, key in keys.items()}
+    departments = {ref: [key, known[ref] if ref in known else fingerprint(files.get(ref, {}))] for ref, key in keys.items()}
     replace_file(path, json.dumps({"format": RECORD_FORMAT, "departments": departments}, sort_keys=True).encode("utf-8"))
 
 

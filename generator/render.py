@@ -100,18 +100,15 @@ def _new_environment(template_dirs: list[Path], config: SiteConfig, years: tuple
     return env
 
 
-def warm(env: Environment, enough: Callable[[], bool]) -> int:
+def warm(env: Environment, enough: Callable[[], bool]) -> None:
     """Compile the environment's templates one by one until `enough()` says to stop (a build
-    waiting for another process does this meanwhile, so that rendering finds them compiled);
-    how many were compiled. A template that does not compile is left for the render to report."""
-    compiled = 0
+    waiting for another process does this meanwhile, so that rendering finds them compiled).
+    A template that does not compile is left for the render to report."""
     for name in env.list_templates(extensions=("html",)):
         if enough():
             break
         with contextlib.suppress(TemplateError):
             env.get_template(name)
-            compiled += 1
-    return compiled
 
 
 def _set_globals(env: Environment, config: SiteConfig, years: tuple[int, ...], dev_overlay: str) -> None:
