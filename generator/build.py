@@ -413,7 +413,7 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         try:
             old, opening = (opening.result() if opening is not None else None), None
             writer = OutputWriter(output, cache.written if cache else None,
-                                  None if cache else output_stat_index(root, output), old=old)
+                                  None if cache else output_stat_index(root, output), site.config.precompress, old)
         except OutputError as exc:
             report.error(Location(str(output)), str(exc), "output.unsafe")
             raise BuildFailed(report) from exc
@@ -426,7 +426,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
         try:
             if shard is not None:
                 part = Ownership(site, shard)
-                writer.add(SHARD_FILE, shard_record(shard, sources_digest(root, site_file_path(root, config), (base_url, drafts))))
+                sources = sources_digest(root, site_file_path(root, config), (base_url, drafts))
+                writer.add(SHARD_FILE, shard_record(shard, sources, site.config.precompress))
             written, rendered = _pages_into(writer, listing, root, site, cache, progress, watch, dev_overlay, part, early)
         except BaseException:
             writer.abort()  # nothing reaches the output

@@ -77,6 +77,9 @@ class SiteConfig:
         """The digits of the 公安机关备案号, which its verification link carries."""
         return "".join(char for char in self.police_record if char.isascii() and char.isdigit())
     downloads: DownloadSettings = DownloadSettings()
+    # .gz and .br copies beside the text files a browser loads, for a server that sends
+    # precompressed files (nginx gzip_static); false for one that compresses on the fly
+    precompress: bool = True
 
     @property
     def base_path(self) -> str:

@@ -204,11 +204,11 @@ class FileReader:
                 return True
         return False
 
-    def boolean(self, parent: Mapping, key: str, field: str) -> bool:
-        """true or false; a blank is false."""
+    def boolean(self, parent: Mapping, key: str, field: str, default: bool = False) -> bool:
+        """true or false; a blank is `default`."""
         node = self.scalar(parent, key, field)
         if node is None:
-            return False
+            return default
         text = node.text.strip()
         if text not in ("true", "false"):
             self.error(node.mark, message("schema.boolean", found=describe(node)), "schema.boolean", join(field, key))
@@ -266,7 +266,8 @@ def _number_problem(text: str, places: int | None, signed: bool) -> str | None:
 def read_site_config(path: str, text: str | Undecodable | None, report: Report) -> SiteConfig | None:
     reader = FileReader(path, report)
     allowed = ("title", "authority", "base_url", "language", "theme", "contact", "footer", "checks", "relative_urls",
-               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark", "downloads")
+               "intro", "sponsor", "site_code", "icp", "police_record", "government_mark", "downloads",
+               "precompress")
     root = reader.root(text, allowed, required=("title", "base_url"))
     if root is None:
         return None
@@ -298,6 +299,7 @@ def read_site_config(path: str, text: str | Undecodable | None, report: Report) 
         icp=reader.text(root, "icp", ""),
         police_record=reader.text(root, "police_record", ""),
         government_mark=reader.text(root, "government_mark", ""),
+        precompress=reader.boolean(root, "precompress", "", default=True),
     )
 
 

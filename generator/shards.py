@@ -91,8 +91,11 @@ def sources_digest(root: Path, site_file: Path, options: tuple) -> str:
     return digest.hexdigest()
 
 
-def shard_record(shard: Shard, sources: str) -> bytes:
-    return json.dumps({"shard": shard.number, "of": shard.count, "sources": sources}, sort_keys=True).encode("utf-8") + b"\n"
+def shard_record(shard: Shard, sources: str, precompress: bool = True) -> bytes:
+    """What --merge needs to know of a slice: which of how many, made from what, and
+    whether the site has precompressed copies (the merge makes them again)."""
+    record = {"shard": shard.number, "of": shard.count, "sources": sources, "precompress": precompress}
+    return json.dumps(record, sort_keys=True).encode("utf-8") + b"\n"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Slice:
     folder: Path
     shard: Shard
     sources: str
+    precompress: bool = True
 
 
 def read_slice(folder: Path) -> Slice:
@@ -111,11 +115,14 @@ def read_slice(folder: Path) -> Slice:
         data = json.loads(record.read_text(encoding="utf-8"))
         shard = Shard(int(data["shard"]), int(data["of"]))
         sources = str(data["sources"])
+        precompress = data.get("precompress", True)
         if not 1 <= shard.number <= shard.count or not re.fullmatch(r"[0-9a-f]{64}", sources):
             raise ValueError("out of range")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if not isinstance(precompress, bool):
+            raise ValueError("precompress")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise OutputError(message("shard.not-a-slice", path=folder, reason=exc)) from exc
-    return Slice(Path(folder), shard, sources)
+    return Slice(Path(folder), shard, sources, precompress)
 
 
 def check_slices(slices: list[Slice]) -> None:
@@ -159,7 +166,7 @@ def merge_slices(folders: list[Path], output: Path) -> OutputWriter:
     a slice is refused."""
     slices = [read_slice(folder) for folder in folders]
     check_slices(slices)
-    writer = OutputWriter(output)
+    writer = OutputWriter(output, compress=slices[0].precompress)  # the slices' sources agree: so do their settings
     claimed: dict[str, Path] = {}
     try:
         for item in slices:

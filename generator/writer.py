@@ -662,6 +662,7 @@ class WriteMemo:
         self.lines: list[bytes] = []
         self.position: dict[str, int] = {}
         self.lines_of: Manifest | None = None  # the manifest the lines are of
+        self.compress: bool | None = None  # whether the site of `files` and `groups` had compressed copies
 
 
 @dataclass(frozen=True)
@@ -768,6 +769,10 @@ class OutputWriter:
         self.stat_index = stat_index
         self.compress = compress
         self.in_place = memo is not None and memo.manifest is not None and memo.output_dir == self.output_dir
+        if memo is not None and memo.compress not in (None, compress):
+            # the kept files' receipts name compressed copies the site no longer has (or lack
+            # those it now has): each file is looked at again, and the old copies are gone
+            memo.files, memo.groups = {}, {}
         if self.in_place:
             assert memo is not None and memo.manifest is not None
             self.previous: Manifest = memo.manifest
@@ -923,7 +928,7 @@ class OutputWriter:
             self.abort()
             raise
         if self.memo is not None and entries is not None:
-            self.memo.files, self.memo.groups = self.fresh_memo, self.fresh_groups
+            self.memo.files, self.memo.groups, self.memo.compress = self.fresh_memo, self.fresh_groups, self.compress
             # self.manifest has the paths of `entries` (the committed site) and their digests
             self.memo.manifest, self.memo.digests, self.memo.output_dir = entries, self.manifest, self.output_dir
         return len(self.changed)

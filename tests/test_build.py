@@ -123,6 +123,22 @@ def test_text_files_have_precompressed_copies(sample_build):
         assert brotli.decompress((output / (path + ".br")).read_bytes()) == data, path
 
 
+def test_a_site_can_go_without_precompressed_copies(make_site, tmp_path):
+    """precompress: false (a server that compresses on the fly): no .gz or .br anywhere,
+    in the folder or its manifest, and every other file as a site with them has it."""
+    root = make_site()
+    build(root, tmp_path / "with")
+    site_yaml = root / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8") + "precompress: false\n", encoding="utf-8")
+    build(root, tmp_path / "without")
+    with_copies, without = digest_tree(tmp_path / "with"), digest_tree(tmp_path / "without")
+    copies = [path for path in with_copies if path.endswith((".gz", ".br"))]
+    assert copies and not [path for path in without if path.endswith((".gz", ".br"))]
+    assert b".gz" not in (tmp_path / "without" / ".disclose-build").read_bytes()
+    assert {path: digest for path, digest in with_copies.items() if path not in copies and path != ".disclose-build"} == {
+        path: digest for path, digest in without.items() if path != ".disclose-build"}
+
+
 def test_open_data_downloads_have_no_precompressed_copies(sample_build):
     _, output = sample_build
     downloads = [p for p in output.rglob("*.json") if p.parent.name == "data"]

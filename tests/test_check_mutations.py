@@ -352,6 +352,7 @@ CASES = [
     case("schema.integer", P_TS, "seq: 16", "seq: 十六"),
     case("schema.boolean", f"{TS}/disclosure.yaml", "scope: targets", "scope: targets\ndraft: 是", at=At(f"{TS}/disclosure.yaml", "draft:")),
     case("schema.boolean", "site.yaml", "theme: default", "theme: default\nrelative_urls: yes", at=At("site.yaml", "relative_urls:")),
+    case("schema.boolean", "site.yaml", "theme: default", "theme: default\nprecompress: 否", at=At("site.yaml", "precompress:")),
     # A draft's blanks are one to-do line for their file, not an error each.
     Case("draft.todo", (Replace(f"{TS}/disclosure.yaml", "scope: targets", "scope: targets\ndraft: true"),
                         Replace(P_TS, "    value: ≥1次\n", "")), At(P_TS)),

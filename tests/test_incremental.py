@@ -71,6 +71,10 @@ def edit_site_yaml(root):
     edit(root / "site.yaml", "title: 部门预算公开平台（示例）", "title: 部门预算公开平台")
 
 
+def turn_precompression_off(root):
+    edit(root / "site.yaml", "theme: default\n", "theme: default\nprecompress: false\n")
+
+
 def change_budget(root):
     # a targets-only disclosure (no 项目支出 to agree with): the home and year pages' headline changes
     edit(root / "content/departments/569301/2022/projects/p01.yaml", "budget: 315.00\nfiscal_funds: 315.00\n",
@@ -84,6 +88,7 @@ CHANGES = {
     "project renamed (file)": move_project,
     "template edited": edit_template,
     "site.yaml edited": edit_site_yaml,
+    "precompressed copies turned off": turn_precompression_off,
 }
 
 

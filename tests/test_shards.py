@@ -47,6 +47,21 @@ def test_the_slices_merged_are_the_whole_build(count, slices, whole, tmp_path):
     assert [path for path in merged if merged[path] != whole[path]] == []
 
 
+def test_slices_of_a_site_without_precompressed_copies_merge_into_its_whole_build(tmp_path):
+    """The merge makes the compressed copies again only for a site that has them: the
+    slices' record says which."""
+    root = tmp_path / "portal"
+    shutil.copytree(ROOT / "content", root / "content")
+    (root / "site.yaml").write_text((ROOT / "site.yaml").read_text(encoding="utf-8") + "precompress: false\n", encoding="utf-8")
+    build(root, tmp_path / "whole")
+    for number in (1, 2):
+        build(root, tmp_path / f"s{number}", shard=Shard(number, 2))
+    merge_slices([tmp_path / "s1", tmp_path / "s2"], tmp_path / "merged")
+    merged = tree(tmp_path / "merged")
+    assert merged == tree(tmp_path / "whole")
+    assert not [path for path in merged if path.endswith((".gz", ".br"))]
+
+
 def test_every_file_is_made_by_exactly_one_slice(slices, whole):
     made: dict[str, int] = {}
     for folder in slices[2]:
