@@ -334,6 +334,7 @@ def build(
     config: Path | None = None,
     shard: Shard | None = None,
     changed: set[str] | None = None,
+    precompress: bool | None = None,
 ) -> BuildResult:
     """Build the site at `root` into `output`. Raises BuildFailed; the old output then stays.
 
@@ -356,6 +357,9 @@ def build(
 
     `changed` (with a `cache`: the dev server) names the files changed since the last build
     with that cache, so that only those are looked at again; None: not known, look at all.
+
+    `precompress` replaces site.yaml's (the dev server's own server never sends the
+    compressed copies, so it makes none); None: as site.yaml says.
     """
     watch = Stopwatch()
     root = Path(root).resolve()
@@ -363,10 +367,11 @@ def build(
     try:
         if cache is not None:  # the dev server: its own private output folder
             cache.sources.changed = changed
-            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config)
+            return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config,
+                          precompress=precompress)
         with output_lock(Path(output)):
             return _build(root, Path(output), strict, progress, cache, whoosh_index, base_url, dev_overlay, watch, drafts, config,
-                          shard)
+                          shard, precompress)
     except OutputError as exc:  # another build holds the output
         report = Report()
         report.error(Location(str(output)), str(exc), "output.unsafe")
@@ -384,8 +389,8 @@ def build(
 
 def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache | None, whoosh_index: bool,
            base_url: str, dev_overlay: str, watch: Stopwatch, drafts: bool, config: Path | None,
-           shard: Shard | None = None) -> BuildResult:
-    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config), shard)
+           shard: Shard | None = None, precompress: bool | None = None) -> BuildResult:
+    options = (str(output.resolve()), strict, whoosh_index, base_url, dev_overlay, drafts, str(config), shard, precompress)
     inputs = read_inputs(root, options, time.time_ns(), config) if cache is None else Inputs("", {})
     unchanged = _unchanged_build(root, output, inputs, watch.started)
     if unchanged is not None:
@@ -406,6 +411,8 @@ def _build(root: Path, output: Path, strict: bool, progress, cache: BuildCache |
             raise BuildFailed(report)
         if base_url:  # the dev server publishes at its own address
             site = replace(site, config=replace(site.config, base_url=base_url))
+        if precompress is not None:
+            site = replace(site, config=replace(site.config, precompress=precompress))
         keep = cache is None and shard is None  # a whole command-line build keeps records per department
         listing = _list_pages(root, site, cache, dev_overlay, report, load_keys if keep else None)
         watch.lap(message("timing.pages"))

@@ -190,7 +190,8 @@ class DevSite:
             try:
                 result = build(self.root, self.output, cache=self.cache, base_url=self.address + self.base_path,
                                drafts=True,  # the dev server shows drafts, each page marked
-                               dev_overlay=OVERLAY_PATH, config=self.config, changed=changed)
+                               dev_overlay=OVERLAY_PATH, config=self.config, changed=changed,
+                               precompress=False)  # this server sends the files as they are: copies would go unread
             except BuildFailed as failed:
                 self._failed(failed, time.perf_counter() - started)
                 return True

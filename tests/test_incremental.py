@@ -130,6 +130,19 @@ def test_a_template_change_re_renders_the_pages_that_use_it(portal, tmp_path):
     assert all("/projects/" in path for path in result.rendered)
 
 
+def test_the_dev_server_makes_no_compressed_copies(portal):
+    """Its own server sends the files as they are, so the .gz and .br copies a published
+    site has (site.yaml leaves precompress on) would go unread: it makes none."""
+    site = DevSite(portal, "http://127.0.0.1:0/")
+    try:
+        assert site.rebuild(force=True) and site.status.ok
+        files = [p.relative_to(site.output).as_posix() for p in site.output.rglob("*") if p.is_file()]
+        assert "index.html" in files and "search/all/meta.json" in files
+        assert [path for path in files if path.endswith((".gz", ".br"))] == []
+    finally:
+        site.close()
+
+
 def test_changes_that_arrive_together_cause_one_rebuild(portal):
     site = DevSite(portal, "http://127.0.0.1:0/")
     try:
