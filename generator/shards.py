@@ -120,7 +120,7 @@ def read_slice(folder: Path) -> Slice:
             raise ValueError("out of range")
         if not isinstance(precompress, bool):
             raise ValueError("precompress")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(message("shard.not-a-slice", path=folder, reason=exc)) from exc
     return Slice(Path(folder), shard, sources, precompress)
 
