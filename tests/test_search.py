@@ -227,3 +227,24 @@ def test_ranking_is_the_shared_formula(index):
     counts = rank.phrase_counts([tuple(rank.capped(term_positions(getattr(first, f))).get("科普", []) for f in ("title", "code", "body"))])
     with_all = sum(1 for d in docs if "科普" in term_positions(" ".join((d.title, d.code, d.body))))
     assert hits[0].score == rank.part_score(counts, len(docs), with_all)
+
+
+def test_the_search_pages_filters_are_made_again_only_when_what_they_read_changed(sample_build):
+    """The dev server's cache keeps the filters while the documents they read (department,
+    year, scope) are the same; an edit elsewhere in a document keeps them, one that
+    changes a department's name or removes a document does not."""
+    from generator.search.static import search_page_info
+
+    result, _ = sample_build
+    docs = site_documents(result.site)
+    cache = ExportCache()
+    first = search_page_info(docs, cache)
+    assert search_page_info(list(docs), cache) is first
+    retitled = list(docs)
+    retitled[5] = retitled[5]._replace(title="改过的标题", body="改过的正文")
+    assert search_page_info(retitled, cache) is first
+    renamed = list(retitled)
+    renamed[5] = renamed[5]._replace(dept_name="改过的部门")
+    changed = search_page_info(renamed, cache)
+    assert changed is not first and changed == search_page_info(renamed)
+    assert search_page_info(renamed[:-1], cache) == search_page_info(renamed[:-1])

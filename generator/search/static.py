@@ -311,7 +311,7 @@ class ExportCache:
         self.scopes: dict[str, ScopeIndex] = {}
         self.exported: list[str] = []
         self.terms: dict[str, tuple[SearchDoc, dict]] = {}  # path → (document, its terms)
-        self.page_info: tuple[list, dict] | None = None
+        self.page_info: tuple[list[SearchDoc], dict] | None = None  # the documents it was made from, and it
 
 
 class _Postings:
@@ -575,11 +575,20 @@ def _same_documents(a: list[SearchDoc], b: list[SearchDoc]) -> bool:
 def search_page_info(docs: list[SearchDoc], cache: ExportCache | None = None) -> dict:
     """What the search page's filters need: each department's and year's ranges in search/all/."""
     if cache is not None:
-        shown = list(map(_FILTERED, docs))
-        if cache.page_info is None or cache.page_info[0] != shown:
-            cache.page_info = (shown, _search_page_info(docs))
-        return cache.page_info[1]
+        last = cache.page_info
+        info = last[1] if last is not None and _same_filters(last[0], docs) else _search_page_info(docs)
+        cache.page_info = (docs, info)
+        return info
     return _search_page_info(docs)
+
+
+def _same_filters(before: list[SearchDoc], now: list[SearchDoc]) -> bool:
+    """Whether the search page's filters read the same from both lists: an edit leaves
+    all but a few documents the very same objects, so only those are compared."""
+    if len(before) != len(now):
+        return False
+    differing = itertools.compress(range(len(now)), map(operator.is_not, before, now))
+    return all(_FILTERED(before[index]) == _FILTERED(now[index]) for index in differing)
 
 
 def _search_page_info(docs: list[SearchDoc]) -> dict:
