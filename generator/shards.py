@@ -91,7 +91,7 @@ def sources_digest(root: Path, site_file: Path, options: tuple) -> str:
     return digest.hexdigest()
 
 
-def shard_record(shard: Shard, sources: str, precompress: bool = True) -> bytes:
+def shard_record(shard: Shard, sources: str, precompress: bool) -> bytes:
     """What --merge needs to know of a slice: which of how many, made from what, and
     whether the site has precompressed copies (the merge makes them again)."""
     record = {"shard": shard.number, "of": shard.count, "sources": sources, "precompress": precompress}
@@ -103,7 +103,7 @@ class Slice:
     folder: Path
     shard: Shard
     sources: str
-    precompress: bool = True
+    precompress: bool  # the site has compressed copies (a record without the field: an older slice, which had)
 
 
 def read_slice(folder: Path) -> Slice:

@@ -216,8 +216,7 @@ class ScopeIndex:
         (documents added, removed or reordered)."""
         if len(docs) != len(self.docs):
             return False
-        # the documents that are not the very objects of the last build, found in C
-        others = list(itertools.compress(range(len(docs)), map(operator.is_not, docs, self.docs)))
+        others = _replaced(self.docs, docs)
         if any(docs[n].path != self.docs[n].path for n in others):
             return False
         changed = [n for n in others if docs[n] != self.docs[n]]
@@ -311,7 +310,7 @@ class ExportCache:
         self.scopes: dict[str, ScopeIndex] = {}
         self.exported: list[str] = []
         self.terms: dict[str, tuple[SearchDoc, dict]] = {}  # path → (document, its terms)
-        self.page_info: tuple[list[SearchDoc], dict] | None = None  # the documents it was made from, and it
+        self.page_info: tuple[list[SearchDoc], dict] | None = None  # the documents, and the filters made from them
 
 
 class _Postings:
@@ -583,12 +582,17 @@ def search_page_info(docs: list[SearchDoc], cache: ExportCache | None = None) ->
 
 
 def _same_filters(before: list[SearchDoc], now: list[SearchDoc]) -> bool:
-    """Whether the search page's filters read the same from both lists: an edit leaves
-    all but a few documents the very same objects, so only those are compared."""
+    """Whether the search page's filters read the same from both lists: only the
+    documents that are not the very same objects are compared."""
     if len(before) != len(now):
         return False
-    differing = itertools.compress(range(len(now)), map(operator.is_not, before, now))
-    return all(_FILTERED(before[index]) == _FILTERED(now[index]) for index in differing)
+    return all(_FILTERED(before[index]) == _FILTERED(now[index]) for index in _replaced(before, now))
+
+
+def _replaced(before: list[SearchDoc], now: list[SearchDoc]) -> list[int]:
+    """Where `now` (as long as `before`) holds another object than `before`, found in C:
+    after an edit, all but a few documents are the very objects of the last build."""
+    return list(itertools.compress(range(len(now)), map(operator.is_not, before, now)))
 
 
 def _search_page_info(docs: list[SearchDoc]) -> dict:
